@@ -1,0 +1,130 @@
+// ropescope-cli inspect: one method on one setup, per rotary pair.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "commands.h"
+#include "setup_flags.h"
+#include "ropescope/rope.h"
+#include "ropescope/serialize.h"
+#include "ropescope/validate.h"
+
+namespace ropescope::cli {
+
+int usage_error(const std::string& message) {
+    std::fprintf(stderr, "error: %s\n", message.c_str());
+    return kExitUsage;
+}
+
+namespace {
+
+constexpr const char* kHelp = R"(Usage: ropescope-cli inspect (--config FILE | --method NAME [setup flags]) [--format table|json|csv]
+
+Computes one method's scaled frequencies per rotary pair: theta, theta', scale theta/theta',
+wavelengths, r = L/lambda, the method's ramp, its band (kept / blended / interpolated) and
+whether the pair reaches angles at L' it never saw in training. Also the attention factor and,
+for DeepSeek-style configs, the softmax-scale multiplier.
+
+Methods: default, linear (pi), ntk, dynamic, ntk_by_parts, yarn, dynamic_yarn, llama3, longrope (su)
+
+  --format table|json|csv   table (default) for reading, json for tools, csv for the per-pair table
+
+Examples:
+  ropescope-cli inspect --config assets/presets/deepseek-v3.json --format json
+  ropescope-cli inspect --method llama3 --rope-theta 500000 --original-max-position-embeddings 8192 --factor 8
+  ropescope-cli inspect --method yarn --factor 32 --beta-fast 32 --beta-slow 1 --format csv > yarn.csv
+
+)";
+
+std::string fixed(double value, int decimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+std::string sci(double value) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.6g", value);
+    return buffer;
+}
+
+void print_table(const RopeResult& r, const std::string& model) {
+    std::printf("%s%s\n", std::string(method_label(r.kind)).c_str(),
+                model.empty() ? "" : ("  (" + model + ")").c_str());
+    std::printf("  rope_type                %s\n", std::string(method_name(r.kind)).c_str());
+    std::printf("  rotary_dim               %d (%d pairs)\n", r.rotary_dim, r.num_pairs());
+    std::printf("  rope_theta               %s", format_number(r.setup.rope_theta).c_str());
+    if (r.effective_theta != r.setup.rope_theta) std::printf("  (effective %s)", sci(r.effective_theta).c_str());
+    std::printf("\n  context L -> L'          %lld -> %lld tokens (factor %s)\n",
+                static_cast<long long>(r.original_context), static_cast<long long>(r.target_context),
+                format_number(r.factor).c_str());
+    if (r.setup.seq_len > 0) std::printf("  seq_len                  %lld\n", static_cast<long long>(r.setup.seq_len));
+    std::printf("  attention_factor         %s (logits x %s)\n", fixed(r.attention_factor, 6).c_str(),
+                fixed(r.attention_factor * r.attention_factor, 6).c_str());
+    if (r.softmax_scale_multiplier != 1.0)
+        std::printf("  softmax_scale_multiplier %s\n", fixed(r.softmax_scale_multiplier, 6).c_str());
+    if (r.yarn)
+        std::printf("  yarn correction dims     low %s, high %s (raw %s, %s)\n", format_number(r.yarn->low).c_str(),
+                    format_number(r.yarn->high).c_str(), fixed(r.yarn->low_raw, 4).c_str(),
+                    fixed(r.yarn->high_raw, 4).c_str());
+    if (r.llama3_low_freq_wavelen)
+        std::printf("  llama3 wavelength bands  kept below %s, interpolated above %s tokens\n",
+                    format_number(*r.llama3_high_freq_wavelen).c_str(),
+                    format_number(*r.llama3_low_freq_wavelen).c_str());
+    if (r.kind == MethodKind::LongRope)
+        std::printf("  longrope factors         %s, n_hat %lld\n", r.uses_long_factor ? "long" : "short",
+                    static_cast<long long>(r.n_hat));
+    int leaving = 0;
+    for (const auto& p : r.pairs) leaving += p.leaves_trained_range;
+    std::printf("  pairs leaving the trained angle range at L': %d of %d\n\n", leaving, r.num_pairs());
+
+    std::printf("%5s %12s %12s %9s %12s %12s %10s %7s %-12s %s\n", "pair", "theta", "theta'", "scale", "lambda",
+                "lambda'", "r=L/lambda", "ramp", "band", "leaves");
+    for (const auto& p : r.pairs) {
+        std::printf("%5d %12s %12s %9s %12s %12s %10s %7s %-12s %s\n", p.index, sci(p.inv_freq_original).c_str(),
+                    sci(p.inv_freq).c_str(), fixed(p.scale, 4).c_str(), sci(p.wavelength_original).c_str(),
+                    sci(p.wavelength).c_str(), sci(p.rotations).c_str(),
+                    std::isnan(p.ramp) ? "-" : fixed(p.ramp, 4).c_str(), std::string(band_name(p.band)).c_str(),
+                    p.leaves_trained_range ? "yes" : "");
+    }
+}
+
+}  // namespace
+
+int run_inspect(int argc, char** argv, int first) {
+    ArgSpec spec;
+    add_setup_args(spec);
+    spec.options.insert("format");
+    spec.flags.insert("help");
+    auto args = parse_args("inspect", spec, argc, argv, first);
+    if (!args) return usage_error(args.error().message);
+    if (args->flags.count("help")) {
+        std::fputs(kHelp, stdout);
+        std::fputs(setup_args_help(), stdout);
+        return kExitOk;
+    }
+    const std::string format = args->get("format").value_or("table");
+    if (format != "table" && format != "json" && format != "csv")
+        return usage_error("--format: \"" + format + "\" is not allowed; use table, json or csv.");
+
+    auto built = setup_from_flags(*args, false);
+    if (!built) return usage_error(built.error().message);
+    auto result = compute_rope(built->setup, built->methods.front());
+    if (!result) return usage_error(result.error().message);
+
+    RopeResult r = std::move(result).value();
+    r.warnings.insert(r.warnings.begin(), built->warnings.begin(), built->warnings.end());
+    if (format == "json") {
+        nlohmann::json j = result_to_json(r);
+        if (!built->model_name.empty()) j["model"] = built->model_name;
+        std::cout << j.dump(2) << '\n';
+    } else {
+        for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+        if (format == "csv") std::cout << pairs_to_csv(r);
+        else print_table(r, built->model_name);
+    }
+    return kExitOk;
+}
+
+}  // namespace ropescope::cli

@@ -1,0 +1,26 @@
+// Import of Hugging Face config.json files (and bare rope_scaling / rope_parameters objects).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ropescope/methods.h"
+#include "ropescope/result.h"
+#include "ropescope/rope_setup.h"
+
+namespace ropescope {
+
+struct ModelConfig {
+    std::string model_name;             // "_model" if present, else empty
+    RopeSetup setup;
+    Method method;
+    std::vector<std::string> warnings;  // unknown keys, odd values (HF warns, we list)
+};
+
+// Parses a full config.json text. Errors name the JSON key (e.g. "rope_scaling.factor").
+Result<ModelConfig> parse_hf_config(std::string_view json_text);
+// Reads and parses a file; errors also name the path.
+Result<ModelConfig> load_hf_config(const std::string& path);
+
+}  // namespace ropescope
