@@ -1,9 +1,7 @@
 #include "cli_args.h"
 
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 
 namespace ropescope::cli {
 
@@ -15,13 +13,16 @@ std::optional<std::string> ParsedArgs::get(const std::string& name) const {
 
 namespace {
 
+// Decimal or scientific notation only: no leading blanks, no hex; "nan" and "inf" pass through so
+// that validation can name the field.
 std::optional<double> parse_double(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    errno = 0;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (end != text.c_str() + text.size()) return std::nullopt;
-    return value;  // nan/inf pass through: validation names the field
+    double value = 0;
+    const char* first = text.data();
+    const char* last = text.data() + text.size();
+    if (first != last && *first == '+') ++first;  // from_chars rejects a leading '+'
+    const auto [end, ec] = std::from_chars(first, last, value);
+    if (ec != std::errc{} || end != last || first == last) return std::nullopt;
+    return value;
 }
 
 }  // namespace

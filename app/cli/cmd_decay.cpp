@@ -20,8 +20,10 @@ constexpr const char* kHelp = R"(Usage: ropescope-cli decay --method NAME[,NAME.
 
 The RoPE logit between identical query and key vectors against their distance:
 mean_i cos(distance * theta'_i), times attention_factor^2 (and DeepSeek's softmax multiplier),
-plus RoFormer's upper bound on relative attention, (1/(d/2)) sum_j |sum_{k<j} e^{i distance theta'_k}|,
-normalized to 1 at distance 0. Distances are whole tokens from 0 to L' (or --max-distance).
+plus RoFormer's long-term-decay curve sum_j |sum_{k<j} e^{i distance theta'_k}|, normalized to 1
+at distance 0. RoFormer bounds the logit of arbitrary content by this curve times a content
+factor; it is not a bound on the identical-vector logit, and the two may cross.
+Distances are whole tokens from 0 to L' (or --max-distance).
 
   --grid log|linear         spacing of the distances (default log)
   --points N                number of grid points, 2..100000 (default 256)

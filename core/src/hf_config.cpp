@@ -145,6 +145,13 @@ std::optional<Error> check_depth(std::string_view text) {
     return std::nullopt;
 }
 
+// Parser messages may quote the offending bytes; keep only printable ASCII in what we show.
+std::string printable(std::string text) {
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+    return text;
+}
+
 std::string line_column(std::string_view text, std::size_t byte) {
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
@@ -218,8 +225,13 @@ Result<ModelConfig> parse_hf_config(std::string_view text) {
         root = json::parse(text);
     } catch (const json::parse_error& e) {
         std::string what = e.what();
-        if (const auto pos = what.find("parse error"); pos != std::string::npos) what = what.substr(pos);
+        if (const auto pos = what.find("parse error"); pos != std::string::npos) what = printable(what.substr(pos));
         return Error{"json", "json: invalid JSON at " + line_column(text, e.byte > 0 ? e.byte - 1 : 0) + " (" + what + ")."};
+    } catch (const json::exception& e) {
+        // e.g. out_of_range 406: a number literal too large for a double ("1e999").
+        std::string what = e.what();
+        if (const auto pos = what.find(']'); pos != std::string::npos) what = printable(what.substr(pos + 2));
+        return Error{"json", "json: invalid JSON (" + what + ")."};
     }
     if (!root.is_object()) return wrong_type("json", root, "an object (a config.json)");
 
@@ -229,6 +241,8 @@ Result<ModelConfig> parse_hf_config(std::string_view text) {
     RopeSetup& setup = config.setup;
 
     if (const json* model = top.find("_model"); model && model->is_string()) config.model_name = model->get<std::string>();
+    if (const json* about = top.find("_description"); about && about->is_string())
+        config.description = about->get<std::string>();
 
     // The rope block: rope_parameters (newer) wins over rope_scaling (older).
     const char* block_key = top.has("rope_parameters") ? "rope_parameters" : "rope_scaling";
@@ -315,8 +329,15 @@ Result<ModelConfig> parse_hf_config(std::string_view text) {
     for (const char* key : required)
         if (auto error = require(key)) return *error;
 
-    // Context lengths. L comes from the rope block, else the top level, else max_position_embeddings.
-    setup.original_max_position_embeddings = rope_original.value_or(top_original.value_or(*max_pos));
+    // Context lengths. L comes from the rope block, else max_position_embeddings (HF); a top-level
+    // original_max_position_embeddings is read by LongRoPE only (Phi-3), below.
+    setup.original_max_position_embeddings = rope_original.value_or(*max_pos);
+    if (top_original && kind != MethodKind::LongRope)
+        warnings.push_back("top-level original_max_position_embeddings " + std::to_string(*top_original) +
+                           " is ignored for rope_type \"" + std::string(method_name(kind)) +
+                           "\" (transformers reads it only for longrope); L = " +
+                           std::to_string(setup.original_max_position_embeddings) + ".");
+    config.rope_block_original_max_position_embeddings = rope_original.value_or(0);
     setup.factor = factor.value_or(1.0);
     if (kind == MethodKind::LongRope) {
         // HF: a top-level original_max_position_embeddings (Phi-3) sets factor = max_pos / original.

@@ -14,7 +14,7 @@ namespace ropescope {
 
 std::int64_t RopeSetup::target_context() const {
     const double target = std::round(factor * static_cast<double>(original_max_position_embeddings));
-    return std::max<std::int64_t>(1, static_cast<std::int64_t>(target));
+    return std::max({std::int64_t{1}, static_cast<std::int64_t>(target), max_position_embeddings});
 }
 
 std::string_view band_name(Band band) {
@@ -215,6 +215,15 @@ Frequencies method_frequencies(const RopeSetup& setup, const Method& method, con
     return no_ramp(theta);
 }
 
+bool depends_on_length(const Method& method) {
+    switch (kind_of(method)) {
+        case MethodKind::Dynamic:
+        case MethodKind::DynamicYarn: return true;
+        case MethodKind::LongRope: return std::get<LongRopeMethod>(method).choice == LongRopeFactorChoice::Auto;
+        default: return false;
+    }
+}
+
 Band band_from_scale(double scale, double s) {
     constexpr double tol = 1e-12;
     if (std::abs(scale - 1.0) <= tol) return Band::Kept;
@@ -230,6 +239,7 @@ Result<RopeResult> compute_rope(const RopeSetup& setup, const Method& method) {
 
     const int d = setup.rotary_dim();
     out.kind = kind_of(method);
+    out.method = method;
     out.setup = setup;
     out.rotary_dim = d;
     out.factor = setup.factor;
@@ -240,6 +250,17 @@ Result<RopeResult> compute_rope(const RopeSetup& setup, const Method& method) {
 
     Frequencies f = method_frequencies(setup, method, out.inv_freq_original, out);
     out.inv_freq = std::move(f.inv_freq);
+
+    // Coverage asks: once the sequence reaches L', which angles does each pair see? Methods that
+    // depend on the current length (dynamic NTK, dynamic YaRN, LongRoPE's automatic switch) are
+    // evaluated at seq_len = L' for that question; static methods have one set of frequencies.
+    std::vector<double> at_target = out.inv_freq;
+    if (depends_on_length(method) && setup.seq_len != out.target_context) {
+        RopeSetup at_length = setup;
+        at_length.seq_len = out.target_context;
+        RopeResult scratch;
+        at_target = method_frequencies(at_length, method, out.inv_freq_original, scratch).inv_freq;
+    }
 
     const double L = static_cast<double>(out.original_context);
     const double s = out.factor;
@@ -263,7 +284,8 @@ Result<RopeResult> compute_rope(const RopeSetup& setup, const Method& method) {
             row.keep_weight = (1.0 / row.scale - 1.0 / s) / (1.0 - 1.0 / s);
         row.band = f.band.empty() ? band_from_scale(row.scale, s) : f.band[i];
         row.max_angle_trained = L * row.inv_freq_original;
-        row.max_angle_target = out.angle(out.target_context, i);
+        row.max_angle_target = static_cast<double>(out.target_context) *
+                               (out.target_context < out.n_hat ? row.inv_freq_original : at_target[i]);
         row.leaves_trained_range =
             row.max_angle_trained < kTwoPi && row.max_angle_target > row.max_angle_trained * (1.0 + 1e-9);
     }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string>
 
 namespace ropescope {
@@ -9,12 +10,16 @@ namespace ropescope {
 std::string format_number(double value) {
     if (std::isnan(value)) return "nan";
     if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    // Whole numbers print as integers ("1000000", not "1e+06"); both forms round-trip exactly.
+    if (value == std::floor(value) && std::abs(value) < 1e15) return std::to_string(static_cast<long long>(value));
     char buffer[64];
     const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
     return std::string(buffer, end);
 }
 
 namespace {
+
+constexpr double kNoUpperBound = std::numeric_limits<double>::max();
 
 Error field_error(const std::string& field, const std::string& value, const std::string& allowed) {
     return Error{field, field + ": " + value + " is not allowed; " + allowed + "."};
@@ -58,10 +63,10 @@ Status validate_setup(const RopeSetup& setup, std::vector<std::string>& warnings
                            "the rotary dimension must be an even whole number from 2 to 65536 "
                            "(every rotary pair needs two dimensions)");
     }
-    ROPESCOPE_TRY(check_real("rope_theta", setup.rope_theta, 1, false, 1e300, true,
+    ROPESCOPE_TRY(check_real("rope_theta", setup.rope_theta, 1, false, kNoUpperBound, true,
                              "it must be a finite number greater than 1"));
     ROPESCOPE_TRY(check_context("original_max_position_embeddings", setup.original_max_position_embeddings, 1));
-    ROPESCOPE_TRY(check_real("factor", setup.factor, 0, false, 1e300, true,
+    ROPESCOPE_TRY(check_real("factor", setup.factor, 0, false, kNoUpperBound, true,
                              "it must be a finite number greater than 0"));
     const double target = setup.factor * static_cast<double>(setup.original_max_position_embeddings);
     if (target > static_cast<double>(kMaxContext))
@@ -79,9 +84,9 @@ Status validate_setup(const RopeSetup& setup, std::vector<std::string>& warnings
 }
 
 Status validate_yarn(const YarnMethod& yarn, std::vector<std::string>& warnings) {
-    ROPESCOPE_TRY(check_real("beta_fast", yarn.beta_fast, 0, false, 1e300, true,
+    ROPESCOPE_TRY(check_real("beta_fast", yarn.beta_fast, 0, false, kNoUpperBound, true,
                              "it must be a finite number greater than 0 (rotations in L)"));
-    ROPESCOPE_TRY(check_real("beta_slow", yarn.beta_slow, 0, false, 1e300, true,
+    ROPESCOPE_TRY(check_real("beta_slow", yarn.beta_slow, 0, false, kNoUpperBound, true,
                              "it must be a finite number greater than 0 (rotations in L)"));
     if (yarn.beta_fast <= yarn.beta_slow)
         warnings.push_back("beta_fast " + format_number(yarn.beta_fast) + " is not greater than beta_slow " +
@@ -104,7 +109,7 @@ Status validate_factor_list(const std::string& field, const std::vector<double>&
                                 " entries; it must have one per rotary pair, rotary_dim/2 = " +
                                 std::to_string(pairs) + "."};
     for (std::size_t i = 0; i < factors.size(); ++i)
-        ROPESCOPE_TRY(check_real(field + "[" + std::to_string(i) + "]", factors[i], 0, false, 1e300, true,
+        ROPESCOPE_TRY(check_real(field + "[" + std::to_string(i) + "]", factors[i], 0, false, kNoUpperBound, true,
                                  "every factor must be a finite number greater than 0"));
     return Ok{};
 }
@@ -127,7 +132,7 @@ Status validate(const RopeSetup& setup, const Method& method, std::vector<std::s
             break;
         case MethodKind::NtkByParts: {
             const auto& m = std::get<NtkByPartsMethod>(method);
-            ROPESCOPE_TRY(check_real("alpha", m.alpha, 0, true, 1e300, true,
+            ROPESCOPE_TRY(check_real("alpha", m.alpha, 0, true, kNoUpperBound, true,
                                      "it must be a finite number >= 0 (rotations in L)"));
             if (!std::isfinite(m.beta) || m.beta <= m.alpha)
                 return field_error("beta", format_number(m.beta),
@@ -142,9 +147,9 @@ Status validate(const RopeSetup& setup, const Method& method, std::vector<std::s
             break;
         case MethodKind::Llama3: {
             const auto& m = std::get<Llama3Method>(method);
-            ROPESCOPE_TRY(check_real("low_freq_factor", m.low_freq_factor, 0, false, 1e300, true,
+            ROPESCOPE_TRY(check_real("low_freq_factor", m.low_freq_factor, 0, false, kNoUpperBound, true,
                                      "it must be a finite number greater than 0"));
-            ROPESCOPE_TRY(check_real("high_freq_factor", m.high_freq_factor, 0, false, 1e300, true,
+            ROPESCOPE_TRY(check_real("high_freq_factor", m.high_freq_factor, 0, false, kNoUpperBound, true,
                                      "it must be a finite number greater than 0"));
             if (m.high_freq_factor == m.low_freq_factor)
                 return field_error("high_freq_factor", format_number(m.high_freq_factor),

@@ -27,8 +27,11 @@ struct DecayCurve {
     // Logit between identical query and key vectors of all-ones content at this distance,
     // normalized by head size: mean_i cos(distance * theta'_i), times the logit scale if applied.
     std::vector<double> logit;
-    // RoFormer's relative upper bound (1/(d/2)) sum_j |S_j|, S_j = sum_{k<j} e^{i distance theta'_k},
-    // normalized so that it is 1 at distance 0; times the logit scale if applied.
+    // RoFormer's long-term-decay curve ("relative upper bound", its Fig. 2): sum_j |S_j| with
+    // S_j = sum_{k<j} e^{i distance theta'_k}, normalized to 1 at distance 0; times the logit scale
+    // if applied. RoFormer bounds |q.k| by max_i |h_{i+1}-h_i| * sum_j |S_j| for content h, so this
+    // curve shows how that bound decays with distance. It is NOT an upper bound on `logit` above
+    // (all-ones content makes the content factor vanish), and the two may cross.
     std::vector<double> bound;
 };
 

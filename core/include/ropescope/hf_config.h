@@ -1,6 +1,7 @@
 // Import of Hugging Face config.json files (and bare rope_scaling / rope_parameters objects).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,9 +14,12 @@ namespace ropescope {
 
 struct ModelConfig {
     std::string model_name;             // "_model" if present, else empty
+    std::string description;            // "_description" if present (RopeScope presets), else empty
     RopeSetup setup;
     Method method;
     std::vector<std::string> warnings;  // unknown keys, odd values (HF warns, we list)
+    // original_max_position_embeddings as written inside the rope block (engines differ on it).
+    std::int64_t rope_block_original_max_position_embeddings = 0;
 };
 
 // Parses a full config.json text. Errors name the JSON key (e.g. "rope_scaling.factor").

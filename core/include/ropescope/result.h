@@ -30,6 +30,7 @@ public:
     T&& value() && { return std::get<T>(std::move(data_)); }
     const T& operator*() const& { return value(); }
     const T* operator->() const { return &value(); }
+    T* operator->() { return &value(); }
 
     const Error& error() const { return std::get<Error>(data_); }
 

@@ -41,7 +41,10 @@ struct PairRow {
     double keep_weight = 0;
     Band band = Band::Kept;
     double max_angle_trained = 0;   // L * theta_i: angle accumulated over the training context, rad
-    double max_angle_target = 0;    // L' * theta'_i: angle accumulated over the target context, rad
+    // L' * theta'_i: angle accumulated over the target context, rad. For methods that depend on
+    // the current length (dynamic, dynamic_yarn, LongRoPE with the automatic switch) theta' is the
+    // frequency they use once the sequence reaches L', whatever seq_len the rest of the row shows.
+    double max_angle_target = 0;
     // True if the pair never completed a full turn in training (max_angle_trained < 2 pi) and at L'
     // it reaches angles beyond those seen in training: out-of-distribution rotations.
     bool leaves_trained_range = false;
@@ -58,9 +61,10 @@ struct YarnCorrection {
 // Everything the core knows about one method on one setup.
 struct RopeResult {
     MethodKind kind = MethodKind::Default;
+    Method method;                        // the method and parameters it was computed for
     RopeSetup setup;                      // the setup it was computed for
     int rotary_dim = 0;                   // d
-    double factor = 1;                    // s actually used (dynamic_yarn: from seq_len; longrope: from config)
+    double factor = 1;                    // s in effect (dynamic_yarn: seq_len / L at the current length)
     double effective_theta = 0;           // base after NTK-style rescaling (== rope_theta otherwise)
     std::int64_t original_context = 0;    // L
     std::int64_t target_context = 0;      // L'

@@ -27,7 +27,10 @@ struct RopeSetup {
         return static_cast<int>(head_dim * partial_rotary_factor);
     }
     int num_pairs() const { return rotary_dim() / 2; }
-    // L' = s * L, rounded to whole tokens.
+    // L': the context the setup is meant to serve, max(s * L rounded, max_position_embeddings).
+    // Usually s * L; larger when a config serves more than its factor implies (Llama 3.1:
+    // factor 8 on 8K, but max_position_embeddings 131072, so its longest wavelengths are
+    // stretched past what interpolation covers).
     std::int64_t target_context() const;
     // max_position_embeddings with the "0 means L" default resolved.
     std::int64_t effective_max_position_embeddings() const {
