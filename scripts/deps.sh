@@ -12,17 +12,28 @@ packages=(
   xvfb xauth
 )
 
-missing=()
-for pkg in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$pkg")
-  fi
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# For the libFuzzer run (scripts/fuzz.sh); optional: the fuzz step skips itself without them.
+optional_packages=(clang libclang-rt-dev)
 
-echo "Installing missing packages: ${missing[*]}"
+is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+missing=()
+optional_missing=()
+for pkg in "${optional_packages[@]}"; do is_installed "$pkg" || optional_missing+=("$pkg"); done
+for pkg in "${packages[@]}"; do
+  is_installed "$pkg" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && [ ${#optional_missing[@]} -eq 0 ] && exit 0
+
+echo "Installing missing packages: ${missing[*]} ${optional_missing[*]}"
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if [ ${#optional_missing[@]} -gt 0 ]; then
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${optional_missing[@]}" ||
+    echo "deps: optional fuzzing packages (${optional_missing[*]}) not available; the fuzz step will be skipped"
+fi

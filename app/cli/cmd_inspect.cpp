@@ -5,7 +5,9 @@
 #include <string>
 
 #include "commands.h"
+#include "presets_dir.h"
 #include "setup_flags.h"
+#include "ropescope/engines.h"
 #include "ropescope/rope.h"
 #include "ropescope/serialize.h"
 #include "ropescope/validate.h"
@@ -29,11 +31,15 @@ for DeepSeek-style configs, the softmax-scale multiplier.
 Methods: default, linear (pi), ntk, dynamic, ntk_by_parts, yarn, dynamic_yarn, llama3, longrope (su)
 
   --format table|json|csv   table (default) for reading, json for tools, csv for the per-pair table
+  --engine hf|hf-4.5x|vllm|llama.cpp
+                            with --config: what that engine computes from the config (default hf,
+                            transformers >= 4.56); differences are listed as warnings
 
 Examples:
   ropescope-cli inspect --config assets/presets/deepseek-v3.json --format json
   ropescope-cli inspect --method llama3 --rope-theta 500000 --original-max-position-embeddings 8192 --factor 8
   ropescope-cli inspect --method yarn --factor 32 --beta-fast 32 --beta-slow 1 --format csv > yarn.csv
+  ropescope-cli inspect --config qwen2.5-7b-instruct-yarn --engine hf-4.5x
 
 )";
 
@@ -95,7 +101,7 @@ void print_table(const RopeResult& r, const std::string& model) {
 int run_inspect(int argc, char** argv, int first) {
     ArgSpec spec;
     add_setup_args(spec);
-    spec.options.insert("format");
+    spec.options.insert({"format", "engine"});
     spec.flags.insert("help");
     auto args = parse_args("inspect", spec, argc, argv, first);
     if (!args) return usage_error(args.error().message);
@@ -110,6 +116,26 @@ int run_inspect(int argc, char** argv, int first) {
 
     auto built = setup_from_flags(*args, false);
     if (!built) return usage_error(built.error().message);
+    if (const auto engine_arg = args->get("engine")) {
+        const auto engine = engine_from_name(*engine_arg);
+        if (!engine)
+            return usage_error("--engine: \"" + *engine_arg + "\" is not allowed; use hf, hf-4.5x, vllm or llama.cpp.");
+        if (!args->get("config")) return usage_error("--engine: needs --config (engines differ in how they read a config).");
+        auto config = load_hf_config(resolve_config_path(*args->get("config")));
+        if (!config) return usage_error(config.error().message);
+        // Engine differences apply to the config as written; explicit flags still override the setup.
+        config->setup = built->setup;
+        config->method = built->methods.front();
+        const EngineView view = engine_view(*config, *engine);
+        if (!view.supported) {
+            std::string message = std::string(engine_name(*engine)) + " cannot run this config:";
+            for (const auto& note : view.notes) message += " " + note;
+            return usage_error(message);
+        }
+        built->setup = view.setup;
+        built->methods.front() = view.method;
+        for (const auto& note : view.notes) built->warnings.push_back(std::string(engine_name(*engine)) + ": " + note);
+    }
     auto result = compute_rope(built->setup, built->methods.front());
     if (!result) return usage_error(result.error().message);
 

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "presets_dir.h"
 #include "ropescope/hf_config.h"
 
 namespace ropescope::cli {
@@ -147,7 +148,7 @@ Result<SetupFromFlags> setup_from_flags(const ParsedArgs& args, bool many_method
     SetupFromFlags out;
     std::optional<Method> config_method;
     if (const auto path = args.get("config")) {
-        CLI_TRY_ASSIGN(config, load_hf_config(*path));
+        CLI_TRY_ASSIGN(config, load_hf_config(resolve_config_path(*path)));
         out.model_name = config.model_name;
         out.setup = config.setup;
         config_method = config.method;

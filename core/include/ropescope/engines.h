@@ -1,0 +1,50 @@
+// What each inference engine computes from the same config: where transformers versions,
+// vLLM and llama.cpp disagree, and how to write a setting in each engine's own format.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ropescope/hf_config.h"
+#include "ropescope/methods.h"
+#include "ropescope/result.h"
+#include "ropescope/rope_setup.h"
+
+namespace ropescope {
+
+enum class Engine {
+    Hf,        // transformers >= 4.56 (the reference)
+    Hf45x,     // transformers 4.48 - 4.55
+    Vllm,      // vLLM
+    LlamaCpp,  // llama.cpp (GGUF)
+};
+
+std::string_view engine_name(Engine engine);  // "hf", "hf-4.5x", "vllm", "llama.cpp"
+std::optional<Engine> engine_from_name(std::string_view name);
+
+// The setup and method an engine effectively runs for a config, with notes on every difference.
+struct EngineView {
+    Engine engine = Engine::Hf;
+    bool supported = true;           // false: the engine cannot express this method at all
+    RopeSetup setup;
+    Method method;
+    std::vector<std::string> notes;  // what this engine does differently, in plain words
+};
+
+EngineView engine_view(const ModelConfig& config, Engine engine);
+
+enum class ConvertTarget { Hf, Vllm, LlamaCpp };
+std::optional<ConvertTarget> convert_target_from_name(std::string_view name);  // hf, vllm, llama.cpp
+
+// The HF config fragment (rope keys only) that reproduces setup + method when imported:
+// head_dim, rope_theta, partial_rotary_factor, max_position_embeddings and rope_scaling.
+std::string to_hf_json(const RopeSetup& setup, const Method& method);
+// vLLM command-line arguments (--hf-overrides JSON and --max-model-len).
+std::string to_vllm_args(const RopeSetup& setup, const Method& method);
+// llama.cpp flags, or an error-free explanation starting with "# llama.cpp cannot express"
+// when it has no equivalent, followed by what would be needed instead.
+std::string to_llamacpp_args(const RopeSetup& setup, const Method& method);
+
+}  // namespace ropescope
