@@ -1,0 +1,51 @@
+// Exporters of figures: SVG (vector), CSV (the numbers), JSON (the figure description), and an
+// atomic file writer. PNG lives in the separate ropescope_raster library (raster.h), so the core
+// needs no graphics library.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "ropescope/figure.h"
+#include "ropescope/render.h"
+#include "ropescope/result.h"
+
+namespace ropescope {
+
+// Units of the SVG's width/height attributes (the drawing itself is always in px via viewBox).
+enum class SvgUnits { Pixels, Inches };
+
+struct SvgOptions {
+    SvgUnits units = SvgUnits::Pixels;
+    float dpi = 96;  // px per inch when units are inches (CSS: 96)
+};
+
+// The canvas as a standalone SVG 1.1 document: paths, text as <text>, heatmaps as embedded PNG.
+std::string canvas_to_svg(const Canvas& canvas, const Theme& theme);
+std::string canvas_to_svg(const Canvas& canvas, const Theme& theme, const SvgOptions& options);
+
+// The data of every series as CSV: columns named method_quantity_unit (e.g. yarn_wavelength_tokens),
+// series on the same x grid share its column, others get their own x column. A heatmap is written
+// in long form (x, y, value). With more than one block (several panels, or series and a heatmap)
+// each block starts with a "# panel N: title" line and blocks are separated by a blank line.
+// Numbers in shortest round-trip form, so they read back exactly; NaN is an empty cell.
+std::string figure_to_csv(const Figure& figure);
+
+// The whole figure description (axes, series with their data, markers, heatmap) as JSON.
+nlohmann::json figure_to_json(const Figure& figure);
+
+// Column name for CSV headers: lower case, runs of other characters as '_', e.g.
+// "wavelength (tokens)" -> "wavelength_tokens".
+std::string csv_column_name(std::string_view text);
+
+// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename.
+// On failure the temporary file is removed, `path` is untouched, and the error names the path
+// and the OS reason.
+Status write_file_atomic(const std::string& path, std::string_view bytes);
+
+// Encodes RGBA8 pixels (row 0 at the top) as PNG bytes (stb_image_write).
+std::string encode_png_rgba(const std::uint8_t* pixels, int width, int height);
+
+}  // namespace ropescope

@@ -1,0 +1,90 @@
+// The figure model: what a plot shows, independent of where it is drawn.
+// The GUI's plot widget draws it (via layout_figure, render.h) and the exporters write it;
+// there is no second description of a plot that could drift from the screen.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ropescope/color.h"
+
+namespace ropescope {
+
+enum class AxisScale { Linear, Log };
+
+struct Axis {
+    std::string title;            // e.g. "wavelength (tokens)"
+    std::string unit;             // e.g. "tokens" (for CSV headers)
+    AxisScale scale = AxisScale::Linear;
+    std::optional<double> min;    // unset: fit to data (and markers)
+    std::optional<double> max;
+};
+
+enum class LineStyle { Solid, Dashed, Dotted };
+enum class SeriesKind {
+    Line,    // polyline through the points (NaN breaks the line)
+    Points,  // one dot per point
+    Both,    // line with dots
+};
+
+struct Series {
+    std::string label;       // legend text, e.g. "YaRN (s=8, beta 32/1)"
+    std::string method;      // method name for CSV headers, e.g. "yarn"; may be empty
+    std::string quantity;    // what y is, e.g. "wavelength" (CSV header)
+    Color color;
+    SeriesKind kind = SeriesKind::Line;
+    LineStyle style = LineStyle::Solid;
+    float width_scale = 1.0f;      // multiplies the theme's line width
+    std::vector<double> x;
+    std::vector<double> y;
+    std::vector<bool> highlight;   // optional, per point: drawn emphasised (e.g. a ring)
+    bool visible = true;           // hidden series keep their legend entry, greyed
+    bool in_legend = true;
+};
+
+// A reference line across the plot, e.g. "L = 4096" or "L' = 32768".
+struct Marker {
+    enum class Orientation { Horizontal, Vertical };
+    Orientation orientation = Orientation::Horizontal;
+    double value = 0;
+    std::string label;
+    LineStyle style = LineStyle::Dashed;
+    std::optional<Color> color;  // unset: the theme's marker colour
+};
+
+// A text note at a data position.
+struct Annotation {
+    double x = 0, y = 0;
+    std::string text;
+};
+
+// A colour-mapped grid (e.g. cos(m * theta'_i)), drawn under the series.
+struct Heatmap {
+    int columns = 0;                 // along x
+    int rows = 0;                    // along y
+    std::vector<float> values;       // row-major, rows * columns, row 0 at y_min
+    double x_min = 0, x_max = 1;     // data extent of the grid
+    double y_min = 0, y_max = 1;
+    float value_min = -1, value_max = 1;  // colour map range (diverging blue-white-red)
+    std::string value_label;         // colour bar title
+};
+
+struct Panel {
+    std::string title;
+    Axis x, y;
+    std::vector<Series> series;
+    std::vector<Marker> markers;
+    std::vector<Annotation> annotations;
+    std::optional<Heatmap> heatmap;
+    bool legend = true;
+};
+
+struct Figure {
+    std::string id;        // plot name: wavelength, scale, ramp, decay, coverage, heatmap, ...
+    std::string title;
+    std::string caption;   // one line under the plot: the parameters that reproduce it
+    std::vector<Panel> panels;  // laid out left to right (side-by-side comparisons share axes)
+};
+
+}  // namespace ropescope

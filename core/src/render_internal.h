@@ -1,0 +1,105 @@
+// Private helpers shared by the layout files (render.cpp, layout_*.cpp). Not installed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ropescope/render.h"
+
+namespace ropescope::detail {
+
+// Sizes in px for one layout: the theme's sizes times the scale.
+struct Style {
+    float font = 13;        // tick labels, legend
+    float small = 11;       // captions, marker labels, annotations
+    float title = 16;       // panel titles
+    float figure_title = 18;
+    float line = 1.6f;      // series lines
+    float thin = 1;         // frame, grid, markers
+    float tick = 5;         // tick mark length
+    float pad = 8;          // outer padding
+    float gap = 6;          // between a label and what it labels
+    float marker_radius = 2.5f;
+};
+
+// A final axis range.
+struct AxisRange {
+    double min = 0, max = 1;
+};
+
+// Fits the range of one axis of `panel` to its data and markers (or takes the explicit one).
+AxisRange fit_axis(const Panel& panel, bool x_axis);
+
+// Fraction along [lo, hi] of v on this scale (0 at lo, 1 at hi; log axes in log10).
+double axis_fraction(double v, double lo, double hi, AxisScale scale);
+// The PanelLayout transforms in double, for clipping far-away data without cancellation.
+double px_x(const PanelLayout& l, double x);
+double px_y(const PanelLayout& l, double y);
+// True if v lies in [lo, hi] up to rounding (on a log axis: in log space, and v > 0).
+bool inside_range(double v, double lo, double hi, AxisScale scale = AxisScale::Linear);
+// Moves an axis-aligned line coordinate to a pixel centre (odd widths) or edge (even), so 1 px
+// lines are crisp in the PNG.
+float crisp(float v, float width);
+Rect grow(const Rect& r, float by);
+Color with_alpha(Color c, std::uint8_t a);
+
+// Everything needed while laying out one panel.
+struct PanelContext {
+    const Panel& panel;
+    int index;
+    const Theme& theme;
+    const Style& st;
+    float canvas_width, canvas_height;
+    std::vector<Primitive>& out;
+    PanelLayout layout;
+    std::vector<Rect> occupied;  // text placed inside the plot (legend, marker labels)
+
+    // Appends a primitive of this panel.
+    void add(Primitive p) {
+        p.panel_index = index;
+        out.push_back(std::move(p));
+    }
+};
+
+// layout_axes.cpp: the ticks of an axis inside its range; the widest of their labels.
+std::vector<Tick> ticks_in(AxisScale scale, const AxisRange& r, int target);
+float widest_label(const std::vector<Tick>& ticks, double lo, double hi, float size);
+// Grid lines (minor, then major) across the plot.
+void add_grid(PanelContext& c, const std::vector<Tick>& xt, const std::vector<Tick>& yt);
+// Frame, tick marks, tick labels (thinned so none collide) and axis titles.
+void add_axes(PanelContext& c, const std::vector<Tick>& xt, const std::vector<Tick>& yt, float y_label_width);
+
+// layout_data.cpp: series (lines clipped to the plot, dots, highlight rings), markers, annotations.
+void add_series(PanelContext& c);
+void add_marker_lines(PanelContext& c);
+void add_marker_labels(PanelContext& c);
+void add_annotations(PanelContext& c);
+
+// layout_heatmap.cpp: the colour-mapped image, and its colour bar right of the plot.
+float colorbar_width(const Heatmap& map, const Style& st);
+void add_heatmap(PanelContext& c);
+void add_colorbar(PanelContext& c);
+
+// Builders for primitives.
+Primitive make_text(const std::string& text, Vec2 at, float size, Color color, TextAlign align,
+                    TextBaseline baseline, bool bold = false, bool vertical = false);
+Primitive make_line(std::vector<Vec2> points, Color color, float width, LineStyle style = LineStyle::Solid);
+Primitive make_fill(Rect rect, Color color);
+Primitive make_stroke(Rect rect, Color color, float width);
+
+// `text` shortened with "..." to fit max_width at `size` (unchanged if it fits).
+std::string elide(const std::string& text, float size, float max_width, bool bold = false);
+// The size (not below min_size) at which `text` fits max_width.
+float fit_size(const std::string& text, float size, float min_size, float max_width, bool bold = false);
+
+// The horizontal extent [x0, x1] of a text primitive (vertical text: its vertical extent).
+Rect text_bounds(const Primitive& text);
+
+bool overlaps(const Rect& a, const Rect& b, float margin = 0);
+
+// Legend of one panel: chooses the corner that covers the least data, appends its primitives and
+// fills layout.legend_entries / legend_series. Returns the legend box (zero size if none).
+Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const Theme& theme, const Style& style,
+                std::vector<Primitive>& out);
+
+}  // namespace ropescope::detail
