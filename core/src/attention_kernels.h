@@ -1,0 +1,123 @@
+// Private to the core: the fast attention kernels' interface. attention_kernels.inc holds their
+// code; it is compiled once for the portable target (attention_kernels_portable.cpp) and, on
+// x86-64, once more with AVX2+FMA (attention_kernels_avx2.cpp), picked at run time.
+// Only plain data crosses this interface (trivial structs, no std templates, helpers with internal
+// linkage), so the two builds cannot share an inline function by accident (one-definition rule).
+#pragma once
+
+#include <cstdint>
+
+namespace ropescope::kernels {
+
+// Keys per block: the fast paths rotate keys in blocks of kLanes consecutive positions.
+inline constexpr int kLanes = 128;
+// Blocks per tile: a thread computes kTileBlocks * kLanes logits, then their softmax statistics.
+inline constexpr int kTileBlocks = 12;  // a multiple of the GEMM register tile rows (4, 6)
+inline constexpr int kTileKeys = kLanes * kTileBlocks;
+// A chunk (the unit of work of a thread) holds at most this many blocks, so the rotation
+// recurrence inside a chunk runs at most kMaxChunkBlocks steps from an exact anchor.
+inline constexpr int kMaxChunkBlocks = 256;
+
+// Softmax statistics of one chunk, relative to its own maximum.
+struct ChunkStats {
+    float max;
+    float min;
+    std::int64_t argmax;  // index within the chunk, first of the maxima
+    double sum_exp;       // sum exp(x - max)
+    double sum_exp_x;     // sum exp(x - max) (x - max)
+};
+
+// Phase formats of the phase kernel (PhasePrecision without fp64).
+enum class PhaseFormat : int { Fp32 = 1, Bf16 = 2, Fp16 = 3 };
+
+// Read-only tables of one run, shared by all threads. P8: pairs padded to a multiple of 8
+// (padding pairs have zero content and zero frequency).
+struct Tables {
+    int pairs8;
+    float constant;              // shared content: the non-rotary part of every logit (scaled)
+    // fp64 paths: key n = block start + l, l < kLanes.
+    const float* lk;       // gemm: [2 * pairs8][kLanes], row 2i cos(l t_i), row 2i+1 sin(l t_i)
+    const float* lt_re;    // rotor: [kLanes][pairs8] cos(l t_i)
+    const float* lt_im;    // rotor: [kLanes][pairs8] -sin(l t_i)
+    const double* alpha_re;  // [pairs8] gemm: a_i e^{i phi_m,i} scale; rotor: e^{i phi_m,i} scale
+    const double* alpha_im;
+    const double* step_re;   // [pairs8] e^{-i kLanes t_i}
+    const double* step_im;
+    // Per-key content (needle; and the phase kernel for every content model): entries rows.
+    const float* content_re;   // [entries][pairs8] rotor: a_h; phase: a_h e^{i phi_m} scale
+    const float* content_im;
+    const float* content_const;  // [entries] non-rotary part (scaled)
+    int pool;                    // needle: distractor rows 0..pool-1, row `pool` is the needle; 0: one shared row
+    std::int64_t needle_position;
+    std::uint64_t seed;
+    // Phase kernel.
+    const float* theta;    // [pairs8] round_F(t_i) (exact in float)
+    PhaseFormat format;
+};
+
+// One chunk of consecutive key positions with one frequency set (chunks never cross n_hat).
+struct Chunk {
+    const Tables* tables;
+    std::int64_t first_position;
+    std::int64_t count;          // <= kMaxChunkBlocks * kLanes
+    double* anchor_re;     // [pairs8] e^{-i first_position t_i}, exact; advanced in place
+    double* anchor_im;
+    float* ctile;          // workspace: kTileBlocks * 2 * pairs8 floats
+    float* otile;          // workspace: kTileKeys floats
+    float* row;            // workspace: 8 * pairs8 floats
+    float* logits;         // out: count logits
+    ChunkStats* stats;     // out
+};
+
+// One build of the kernels.
+struct Ops {
+    const char* name;                     // "avx2+fma", "sse2", "portable"
+    void (*gemm_chunk)(const Chunk&);     // shared content, exact phases: a GEMM against the lane table
+    void (*rotor_chunk)(const Chunk&);    // per-key content, exact phases: rotor = block anchor x lane table
+    void (*phase_chunk)(const Chunk&);    // per-key content, phases rounded to a format, sin/cos per element
+};
+
+const Ops& portable_ops();
+// Null when not built (not x86-64) or when the CPU lacks AVX2 or FMA.
+const Ops* avx2_ops();
+
+// Helpers used by both builds and by the reference: internal linkage, so that each build keeps its
+// own copy (an AVX2 copy must never stand in for the portable one).
+namespace {
+
+// splitmix64: the per-key content hash (also used by the reference path).
+inline std::uint64_t mix64(std::uint64_t x) {
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+// Row of the needle content table for the key at `position`.
+inline int content_row(std::int64_t position, const Tables& t) {
+    if (t.pool == 0) return 0;
+    if (position == t.needle_position) return t.pool;
+    return static_cast<int>(mix64(t.seed ^ (static_cast<std::uint64_t>(position) * 0xD1B54A32D192ED03ull)) %
+                            static_cast<std::uint64_t>(t.pool));
+}
+
+// Integer position rounded to `bits` significant bits, ties to even (exact; what converting an
+// integer to a float format with that many significant bits does), saturating at `max_value`.
+inline std::int64_t round_position_bits(std::int64_t n, int bits, std::int64_t max_value) {
+    if (n <= 0) return n;
+    int width = 0;
+    for (std::uint64_t v = static_cast<std::uint64_t>(n); v; v >>= 1) ++width;
+    if (width > bits) {
+        const int shift = width - bits;
+        const std::int64_t unit = std::int64_t{1} << shift;
+        const std::int64_t low = n & (unit - 1);
+        std::int64_t down = n - low;
+        const std::int64_t half = unit >> 1;
+        if (low > half || (low == half && ((down >> shift) & 1))) down += unit;
+        n = down;
+    }
+    return n > max_value ? max_value : n;
+}
+
+}  // namespace
+
+}  // namespace ropescope::kernels

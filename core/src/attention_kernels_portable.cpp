@@ -1,0 +1,44 @@
+// The fast attention kernels for the build's own target (no extra instruction sets), and the
+// run-time choice of the AVX2+FMA build.
+#include "attention_kernels.h"
+
+namespace ropescope::kernels {
+namespace portable {
+namespace {
+
+#if defined(__AVX__)
+#define RS_VW 8  // the build flags already allow 256-bit vectors (e.g. -DROPESCOPE_NATIVE=ON)
+#else
+#define RS_VW 4
+#endif
+#ifndef RS_RB
+#define RS_RB 4  // rows per GEMM register tile
+#endif
+#include "attention_kernels.inc"
+#undef RS_VW
+
+}  // namespace
+}  // namespace portable
+
+const Ops& portable_ops() {
+#if defined(__AVX2__) && defined(__FMA__)
+    static const Ops ops{"avx2+fma (build flags)", portable::gemm_chunk, portable::rotor_chunk, portable::phase_chunk};
+#elif defined(__x86_64__) || defined(_M_X64)
+    static const Ops ops{"sse2", portable::gemm_chunk, portable::rotor_chunk, portable::phase_chunk};
+#else
+    static const Ops ops{"portable", portable::gemm_chunk, portable::rotor_chunk, portable::phase_chunk};
+#endif
+    return ops;
+}
+
+#if defined(ROPESCOPE_KERNEL_AVX2)
+extern const Ops kAvx2Ops;  // attention_kernels_avx2.cpp
+const Ops* avx2_ops() {
+    static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return supported ? &kAvx2Ops : nullptr;
+}
+#else
+const Ops* avx2_ops() { return nullptr; }
+#endif
+
+}  // namespace ropescope::kernels
