@@ -12,6 +12,15 @@ inline constexpr int kExitUsage = 2;
 
 int run_inspect(int argc, char** argv, int first);
 int run_decay(int argc, char** argv, int first);
+// ropescope-cli export: plots as SVG, PNG, CSV or JSON files (cmd_export.cpp).
+int run_export(int argc, char** argv, int first);
+int run_presets(int argc, char** argv, int first);
+int run_convert(int argc, char** argv, int first);
+// ropescope-cli attention / resolution: the CPU attention kernel (cmd_attention.cpp, cmd_resolution.cpp).
+int run_attention(int argc, char** argv, int first);
+int run_resolution(int argc, char** argv, int first);
+// ropescope-cli search: LongRoPE evolutionary search for per-pair factors (cmd_search.cpp).
+int run_search(int argc, char** argv, int first);
 
 // Prints "error: <message>" to stderr and returns kExitUsage.
 int usage_error(const std::string& message);

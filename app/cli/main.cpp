@@ -13,13 +13,23 @@ Usage: ropescope-cli COMMAND [options]
 
 Commands:
   inspect    per-pair frequencies, wavelengths, ramp and attention factor of one method
-  decay      attention-score decay with distance (and the RoFormer bound) for one or more methods
+  decay      attention-score decay with distance (and RoFormer's decay curve) for one or more methods
+  presets    the bundled model configs (a preset name works as --config)
+  convert    write a setting as HF config keys, vLLM arguments or llama.cpp flags
+  export     any plot (or all of them) as SVG, PNG, CSV or JSON, laid out as in the GUI
+  attention  one query against N keys (CPU kernel): attention weights and token-distance resolution
+  resolution token-distance resolution against distance (log grid up to L') for one or more methods
+  search     LongRoPE evolutionary search for per-pair factors on a proxy fitness; writes rope_scaling JSON
   help       this text; 'ropescope-cli COMMAND --help' for a command's options
 
 Examples:
   ropescope-cli inspect --config assets/presets/llama-3.1-8b.json --format json
   ropescope-cli inspect --method yarn --head-dim 128 --factor 8 --original-max-position-embeddings 4096
   ropescope-cli decay --method default,linear,yarn --factor 8 --format csv
+  ropescope-cli export --plot wavelength --method linear,yarn --factor 8 --out wavelength.png
+  ropescope-cli attention --method yarn --factor 8 --keys 1048576 --needle-distance 1000 --threads 2
+  ropescope-cli resolution --method default,linear,yarn --factor 8 --format csv
+  ropescope-cli search --head-dim 96 --original-max-position-embeddings 4096 --factor 32 --out factors.json
 
 Exit status: 0 success, 2 invalid input (message on stderr), 1 I/O failure.
 )";
@@ -39,5 +49,11 @@ int main(int argc, char** argv) {
     }
     if (command == "inspect") return run_inspect(argc, argv, 2);
     if (command == "decay") return run_decay(argc, argv, 2);
+    if (command == "export") return run_export(argc, argv, 2);
+    if (command == "presets") return run_presets(argc, argv, 2);
+    if (command == "convert") return run_convert(argc, argv, 2);
+    if (command == "attention") return run_attention(argc, argv, 2);
+    if (command == "resolution") return run_resolution(argc, argv, 2);
+    if (command == "search") return run_search(argc, argv, 2);
     return usage_error("unknown command \"" + command + "\"; run 'ropescope-cli --help' for the list.");
 }

@@ -254,7 +254,7 @@ Figure decay_figure(const std::vector<PlotEntry>& entries, const PlotOptions& op
         }
         if (options.decay_bound) {
             Series s = base_series(entry, "roformer_bound");
-            s.label += " bound";
+            s.label += " (RoFormer curve)";
             s.style = LineStyle::Dashed;
             s.width_scale = 0.8f;
             s.in_legend = !options.decay_logit;
@@ -264,7 +264,7 @@ Figure decay_figure(const std::vector<PlotEntry>& entries, const PlotOptions& op
         }
     }
     add_context_markers(panel, entries, Marker::Orientation::Vertical);
-    Figure figure = single_panel("decay", "Attention-score decay (solid) and RoFormer bound (dashed)",
+    Figure figure = single_panel("decay", "Attention-score decay (solid) and RoFormer decay curve (dashed)",
                                  std::move(panel), entries);
     return figure;
 }

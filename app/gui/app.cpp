@@ -1,0 +1,209 @@
+// The application frame: recompute on change, the window layout, files, pinning.
+#include "app.h"
+
+#include <epoxy/gl.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "ropescope/hf_config.h"
+#include "widgets.h"
+
+namespace ropescope::gui {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+void apply_result(App& app, ComputeResult result) {
+    app.entries = std::move(result.entries);
+    app.entries_a = std::move(result.entries_a);
+    app.setup_error = std::move(result.setup_error);
+    app.method_status = std::move(result.method_status);
+    ++app.generation;
+    for (auto& [id, figure] : result.figures) {
+        PlotSlot& slot = app.plots[id];
+        slot.figure = std::move(figure);
+        slot.generation = app.generation;
+        slot.built = true;
+    }
+    ++app.timing.recomputes;
+    app.timing.recompute_ms = result.entries_ms;
+    app.timing.figures_ms = result.figures_ms;
+    if (result.serial == app.serial) app.timing.latency_ms = ms_since(app.request_time);
+}
+
+}  // namespace
+
+void app_update(App& app) {
+    if (std::string note = fit_longrope_lists(app.state.lab); !note.empty()) app.longrope_note = note;
+    if (app.state.view.pinned_a) fit_longrope_lists(*app.state.view.pinned_a);
+    std::string signature = state_to_json(app.state.lab).dump();
+    if (app.state.view.pinned_a)
+        signature += state_to_json(*app.state.view.pinned_a).dump() +
+                     (app.state.view.compare == CompareMode::Overlay ? "overlay" : "side");
+    if (signature != app.signature) {
+        app.signature = std::move(signature);
+        ComputeJob job;
+        job.serial = ++app.serial;
+        job.lab = app.state.lab;
+        job.pinned = app.state.view.pinned_a;
+        job.compare = app.state.view.compare;
+        job.gpu_heatmap = app.heatmap.Ready();
+        app.request_time = Clock::now();
+        app.computer->Submit(std::move(job));
+    }
+    if (app.sync_compute) app.computer->Wait();
+    if (auto result = app.computer->Take()) apply_result(app, std::move(*result));
+}
+
+void app_load_file(App& app, const std::string& path) {
+    auto config = load_hf_config(path);
+    if (config) {
+        const ModelConfig& c = *config;
+        apply_config(app.state.lab, c.model_name, c.setup, c.method);
+        // A config has no sequence length; look at the target context, as the defaults do.
+        if (app.state.lab.setup.seq_len == 0) app.state.lab.setup.seq_len = app.state.lab.setup.target_context();
+        app.longrope_note.clear();
+        if (std::string note = fit_longrope_lists(app.state.lab); !note.empty()) app.longrope_note = note;
+        app.state.view.selected_method = static_cast<int>(kind_of(c.method));
+        std::string message = "Loaded " + (c.model_name.empty() ? path : c.model_name) + " (" +
+                              std::string(method_label(kind_of(c.method))) + ")";
+        for (const auto& w : c.warnings) message += "\nnote: " + w;
+        app.toasts.Info(message);
+        return;
+    }
+    auto state = load_gui_state(path);
+    if (state) {
+        const int w = app.state.view.window_width, h = app.state.view.window_height;
+        app.state = std::move(state).value();
+        app.state.view.window_width = w;
+        app.state.view.window_height = h;
+        app.longrope_note.clear();
+        app.toasts.Info("Loaded state " + path);
+        return;
+    }
+    // Report the error of what the file looks like: a RopeScope state, or a model config.
+    const bool looks_like_state = state.error().message.find("ropescope_gui_state") != std::string::npos ||
+                                  state.error().field.rfind("lab.", 0) == 0;
+    app.toasts.Error(looks_like_state ? state.error().message : config.error().message);
+}
+
+void app_save_state(App& app, bool quiet) {
+    if (app.state_path.empty()) {
+        if (!quiet) app.toasts.Error("No state file in this session (started with --no-persist or --screenshot).");
+        return;
+    }
+    if (app.window) {
+        int w = 0, h = 0;
+        glfwGetWindowSize(app.window, &w, &h);
+        if (w > 0 && h > 0) {
+            app.state.view.window_width = w;
+            app.state.view.window_height = h;
+        }
+    }
+    const Status status = save_gui_state(app.state, app.state_path);
+    if (!status) app.toasts.Error("Could not save the state: " + status.error().message);
+    else if (!quiet) app.toasts.Info("Saved " + app.state_path);
+}
+
+void app_pin(App& app, bool toggle) {
+    if (app.state.view.pinned_a && toggle) {
+        app.state.view.pinned_a.reset();
+        app.toasts.Info("Unpinned A: back to a single state.");
+    } else {
+        app.state.view.pinned_a = app.state.lab;
+        app.toasts.Info("Pinned the current settings as A. Change parameters: every plot compares A with B.");
+    }
+    app_fit_all(app);
+}
+
+void app_fit_all(App& app) {
+    for (auto& [id, view] : app.state.view.plots) {
+        view.x.reset();
+        view.y.reset();
+        ++view.version;
+    }
+}
+
+void app_init(App& app) {
+    app.exe_dir = executable_dir();
+    app.presets_dir = find_data_dir("presets", app.exe_dir);
+    app.shaders_dir = find_data_dir("shaders", app.exe_dir);
+    app.presets = list_presets(app.presets_dir);
+    std::string error;
+    if (!app.heatmap.Init(app.shaders_dir, &error)) app.toasts.Error(error);
+    for (const auto& id : plot_ids()) app.plots[id];
+}
+
+void app_shutdown(App& app) {
+    app.computer.reset();  // joins the worker
+    app.plots.clear();  // the widgets free their GL textures while the context is current
+    app.heatmap.Shutdown();
+}
+
+void app_frame(App& app) {
+    const auto start = Clock::now();
+    for (const auto& path : app.dropped_paths) app_load_file(app, path);
+    app.dropped_paths.clear();
+    handle_shortcuts(app);
+    app_update(app);
+    SetUiScale(app.fonts.scale);
+    const float s = app.fonts.scale;
+
+    draw_menu_bar(app);
+
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->WorkPos);
+    ImGui::SetNextWindowSize(viewport->WorkSize);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6.0f * s, 6.0f * s));
+    ImGui::Begin("##root", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                     ImGuiWindowFlags_NoBackground);  // the clear colour is the window colour: no overdraw
+    ImGui::PopStyleVar();
+
+    const float left_width = std::min(360.0f * s, viewport->WorkSize.x * 0.45f);
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float formula_height = std::clamp(avail.y * 0.34f, 150.0f * s, 330.0f * s);
+    const float gap = 6.0f * s;
+
+    if (app.state.view.show_controls) {
+        ImGui::BeginGroup();
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10.0f * s, 8.0f * s));
+        ImGui::BeginChild("##controls", ImVec2(left_width, avail.y - formula_height - gap), true);
+        draw_control_panel(app);
+        ImGui::EndChild();
+        ImGui::Dummy(ImVec2(0, gap - ImGui::GetStyle().ItemSpacing.y));
+        ImGui::BeginChild("##formula", ImVec2(left_width, formula_height), true);
+        draw_formula_panel(app);
+        ImGui::EndChild();
+        ImGui::PopStyleVar();
+        ImGui::EndGroup();
+        ImGui::SameLine(0, gap);
+    }
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, gap));
+    ImGui::BeginChild("##plots", ImVec2(0, avail.y), false, ImGuiWindowFlags_NoBackground);
+    draw_plots_panel(app);
+    ImGui::EndChild();
+    ImGui::PopStyleVar(2);
+    ImGui::End();
+
+    draw_open_dialog(app);
+    draw_help_windows(app);
+    app.toasts.Draw(ImVec2(viewport->WorkPos.x + viewport->WorkSize.x - 14.0f * s,
+                           viewport->WorkPos.y + viewport->WorkSize.y - 14.0f * s),
+                    460.0f * s);
+    const double cpu = ms_since(start);
+    app.timing.last_cpu_ms = cpu;
+    app.timing.cpu_ms = app.timing.cpu_ms == 0 ? cpu : app.timing.cpu_ms * 0.9 + cpu * 0.1;
+}
+
+}  // namespace ropescope::gui

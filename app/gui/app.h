@@ -1,0 +1,126 @@
+// The application: one plain struct holding the lab state, the view state and the caches, and
+// one function per panel (Tracy-style: each panel in its own file).
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "assets.h"
+#include "compute.h"
+#include "heatmap_renderer.h"
+#include "plot_widget.h"
+#include "ropescope/plots.h"
+#include "ropescope/state.h"
+#include "style.h"
+#include "toasts.h"
+#include "view_state.h"
+
+struct GLFWwindow;
+
+namespace ropescope::gui {
+
+// Command-line options.
+struct Options {
+    std::string state_path;       // --state FILE
+    std::string config_path;      // --config FILE (a Hugging Face config.json)
+    std::string screenshot_path;  // --screenshot FILE: render, save, exit
+    int frames = 5;               // --frames N
+    int width = 0, height = 0;    // --size WxH (0: restored or default)
+    float scale = 0;              // --scale F (0: the monitor's content scale)
+    bool pin_a = false;           // --pin-a: pin the loaded state as A (tests, docs)
+    bool no_persist = false;      // --no-persist: neither restore nor save the user state file
+    int bench_frames = 0;         // --bench N: nudge rope_theta every frame (a slider drag), print timings, exit
+};
+
+// One plot's cached figure.
+struct PlotSlot {
+    Figure figure;                      // from the latest compute result (A and B when pinned)
+    std::uint64_t generation = 0;       // the result generation it came from
+    bool built = false;
+    std::unique_ptr<PlotWidget> widget = std::make_unique<PlotWidget>();
+};
+
+struct Timing {
+    double frame_ms = 0;          // wall time between frames (smoothed)
+    double cpu_ms = 0;            // time to build this frame's UI (smoothed)
+    double last_cpu_ms = 0;       // the same, this frame
+    double recompute_ms = 0;      // last recompute of results (compute_entries + validation), worker thread
+    double figures_ms = 0;        // last rebuild of the figures, worker thread
+    double latency_ms = 0;        // from a parameter change to its figures on screen
+    double layout_ms = 0;         // sum of the last layouts of the visible plots
+    int recomputes = 0;
+};
+
+struct App {
+    Options options;
+    GuiState state;                         // lab + view: what is saved
+    std::string state_path;                 // the user state file ("" when not persisting)
+    bool persist = true;
+
+    // Derived from state.lab by the worker; requested only when the state's serialization changes.
+    std::string signature;                  // lab + pinned + compare mode of the last request
+    std::uint64_t serial = 0;               // last request
+    std::chrono::steady_clock::time_point request_time;  // when it was made (latency in the perf overlay)
+    std::unique_ptr<Computer> computer = std::make_unique<Computer>();
+    bool sync_compute = false;              // wait for results in the same frame (screenshots)
+    std::uint64_t generation = 0;           // bumps on every result received
+    std::vector<PlotEntry> entries;         // the current state ("B" when pinned)
+    std::vector<PlotEntry> entries_a;       // the pinned state
+    std::string setup_error;                // the rotary setup itself is invalid
+    std::array<MethodStatus, kAllMethods.size()> method_status;
+    std::string longrope_note;              // fit_longrope_lists seeded the lists
+    std::map<std::string, PlotSlot> plots;  // by plot id
+
+    // Resources.
+    std::string presets_dir, shaders_dir, exe_dir;
+    std::vector<Preset> presets;
+    HeatmapRenderer heatmap;
+    Fonts fonts;
+    float content_scale = 1;                // from GLFW (or --scale)
+    bool fonts_dirty = false;               // content scale changed: rebuild fonts
+    Toasts toasts;
+    Timing timing;
+    GLFWwindow* window = nullptr;
+
+    // UI requests.
+    bool quit = false;
+    bool open_dialog = false;
+    bool show_help = false;
+    bool show_about = false;
+    bool show_messages = false;
+    std::string screenshot_request;         // F12: save the window as PNG to this path after rendering
+    std::vector<std::string> dropped_paths;
+};
+
+// Startup (after the GL context and ImGui exist) and shutdown.
+void app_init(App& app);
+void app_shutdown(App& app);
+// One frame of UI (between ImGui::NewFrame and ImGui::Render).
+void app_frame(App& app);
+
+// Recomputes entries and figures if the lab state (or pinned state) changed.
+void app_update(App& app);
+// Loads a config.json (or a state file) into the lab; errors go to the toasts.
+void app_load_file(App& app, const std::string& path);
+// Saves the state file now; reports the path or the error.
+void app_save_state(App& app, bool quiet);
+// Pins the current state as A (or unpins when already pinned and `toggle`).
+void app_pin(App& app, bool toggle);
+// Resets every plot's zoom (fit all).
+void app_fit_all(App& app);
+
+// Panels (each in its own file).
+void draw_menu_bar(App& app);
+void handle_shortcuts(App& app);
+void draw_help_windows(App& app);
+void draw_open_dialog(App& app);
+void draw_control_panel(App& app);
+void draw_formula_panel(App& app);
+void draw_plots_panel(App& app);
+
+}  // namespace ropescope::gui

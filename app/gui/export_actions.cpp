@@ -1,0 +1,174 @@
+#include "export_actions.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <string>
+
+#include "app.h"
+#include "ropescope/export.h"
+#include "ropescope/render.h"
+#include "ropescope/validate.h"
+#if defined(ROPESCOPE_HAVE_RASTER)
+#include "ropescope/raster.h"
+#endif
+
+namespace ropescope::gui {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The figure of plot `id` exactly as on screen (A/B comparison, zoom, hidden series).
+Figure shown_figure(App& app, const std::string& id) {
+    const PlotSlot& slot = app.plots[id];
+    const Figure figure = slot.built ? slot.figure
+                                     : compose_figure(id, app.entries, app.state.view.pinned_a ? &app.entries_a : nullptr,
+                                                      app.state.lab.plot, app.state.view.compare);
+    return apply_view(figure, app.state.view.plots[id]);
+}
+
+Status write_figure(App& app, const Figure& figure, const std::string& path, ExportFormat format, ThemeKind kind) {
+    const Theme theme = ropescope::theme(kind);
+    const auto layout = [&] {
+        return layout_figure(figure, theme, static_cast<float>(app.state.view.export_width),
+                             static_cast<float>(app.state.view.export_height), 1.0f);
+    };
+    switch (format) {
+        case ExportFormat::Svg: return write_file_atomic(path, canvas_to_svg(layout(), theme));
+        case ExportFormat::Csv: return write_file_atomic(path, figure_to_csv(figure));
+        case ExportFormat::Json: return write_file_atomic(path, figure_to_json(figure).dump(2) + "\n");
+        case ExportFormat::Png:
+#if defined(ROPESCOPE_HAVE_RASTER)
+            return write_png(layout(), theme, path);
+#else
+            return Error{"format", "PNG export is not available in this build (ropescope_raster missing)."};
+#endif
+    }
+    return Error{"format", "unknown export format"};
+}
+
+std::string timestamp() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y%m%d-%H%M%S", &local);
+    return buffer;
+}
+
+std::string readme(const App& app) {
+    const LabState& lab = app.state.lab;
+    const RopeSetup& s = lab.setup;
+    std::string text = "# RopeScope export\n\n";
+    if (!lab.model_name.empty()) text += "Model: " + lab.model_name + "\n\n";
+    text += "## Rotary setup\n\n";
+    text += "| parameter | value |\n|---|---|\n";
+    text += "| head_dim | " + std::to_string(s.head_dim) + " |\n";
+    text += "| partial_rotary_factor | " + format_number(s.partial_rotary_factor) + " |\n";
+    if (s.rotary_dim_override > 0) text += "| qk_rope_head_dim | " + std::to_string(s.rotary_dim_override) + " |\n";
+    text += "| rotary dimension d | " + std::to_string(s.rotary_dim()) + " |\n";
+    text += "| rope_theta | " + format_number(s.rope_theta) + " |\n";
+    text += "| original_max_position_embeddings (L) | " + std::to_string(s.original_max_position_embeddings) + " |\n";
+    text += "| factor (s) | " + format_number(s.factor) + " |\n";
+    text += "| target context L' | " + std::to_string(s.target_context()) + " |\n";
+    text += "| max_position_embeddings | " + std::to_string(s.effective_max_position_embeddings()) + " |\n";
+    text += "| seq_len | " + (s.seq_len > 0 ? std::to_string(s.seq_len) : std::string("none")) + " |\n\n";
+    text += "## Methods\n\n";
+    for (const auto& entry : app.entries) text += "- " + legend_label(entry.result) + "\n";
+    text += "\n## Files\n\n";
+    for (const auto& id : plot_ids()) text += "- `" + id + ".svg`, `" + id + ".png`, `" + id + ".csv`\n";
+    text += "- `state.json`: the full state; regenerate every figure with\n\n";
+    text += "      ropescope-cli export --plot all --state state.json --out DIR\n";
+    return text;
+}
+
+}  // namespace
+
+const char* export_extension(ExportFormat format) {
+    switch (format) {
+        case ExportFormat::Svg: return "svg";
+        case ExportFormat::Png: return "png";
+        case ExportFormat::Csv: return "csv";
+        case ExportFormat::Json: return "json";
+    }
+    return "out";
+}
+
+bool png_export_available() {
+#if defined(ROPESCOPE_HAVE_RASTER)
+    return true;
+#else
+    return false;
+#endif
+}
+
+std::string export_directory(App& app) {
+    if (!app.state.view.export_dir.empty()) return app.state.view.export_dir;
+    std::error_code ec;
+    return (fs::current_path(ec) / "ropescope-export").string();
+}
+
+void export_plot(App& app, const std::string& id, ExportFormat format, ThemeKind theme) {
+    const std::string dir = export_directory(app);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        app.toasts.Error("Export: cannot create " + dir + " (" + ec.message() + ").");
+        return;
+    }
+    const std::string suffix = format == ExportFormat::Csv || format == ExportFormat::Json
+                                   ? ""
+                                   : std::string("-") + theme_name(theme);
+    const std::string path = (fs::path(dir) / (id + suffix + "." + export_extension(format))).string();
+    const Status status = write_figure(app, shown_figure(app, id), path, format, theme);
+    if (status) app.toasts.Info("Wrote " + path);
+    else app.toasts.Error("Export failed: " + status.error().message);
+}
+
+std::string window_screenshot_path(App& app) {
+    const std::string dir = export_directory(app);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    return (fs::path(dir) / ("window-" + timestamp() + ".png")).string();
+}
+
+void export_all(App& app) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string dir = (fs::path(export_directory(app)) / ("ropescope-" + timestamp())).string();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        app.toasts.Error("Export all: cannot create " + dir + " (" + ec.message() + ").");
+        return;
+    }
+    const ThemeKind theme = app.state.view.export_theme;
+    int written = 0;
+    std::string failures;
+    for (const auto& id : plot_ids()) {
+        const Figure figure = shown_figure(app, id);
+        for (const ExportFormat format : {ExportFormat::Svg, ExportFormat::Png, ExportFormat::Csv}) {
+            if (format == ExportFormat::Png && !png_export_available()) continue;
+            const std::string path = (fs::path(dir) / (id + "." + export_extension(format))).string();
+            const Status status = write_figure(app, figure, path, format, theme);
+            if (status) ++written;
+            else failures += "\n" + status.error().message;
+        }
+    }
+    if (auto s = write_file_atomic((fs::path(dir) / "state.json").string(), state_to_json(app.state.lab).dump(2) + "\n"); s)
+        ++written;
+    else
+        failures += "\n" + s.error().message;
+    if (auto s = write_file_atomic((fs::path(dir) / "README.md").string(), readme(app)); s) ++written;
+    else failures += "\n" + s.error().message;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (failures.empty()) {
+        char took[32];
+        std::snprintf(took, sizeof took, "%.1f s", seconds);
+        app.toasts.Info("Exported " + std::to_string(written) + " files to " + dir + " (" + took + ")");
+    } else {
+        app.toasts.Error("Export all to " + dir + " failed for some files:" + failures);
+    }
+}
+
+}  // namespace ropescope::gui

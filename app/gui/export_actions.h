@@ -1,0 +1,33 @@
+// File > Export: the plots as SVG, PNG, CSV and JSON through the core's exporters (the same
+// layout the screen shows), written atomically; the result is reported in a toast.
+#pragma once
+
+#include <string>
+
+#include "ropescope/color.h"
+
+namespace ropescope::gui {
+
+struct App;
+
+enum class ExportFormat { Svg, Png, Csv, Json };
+
+// "svg", "png", "csv", "json".
+const char* export_extension(ExportFormat format);
+// False if this build has no PNG writer (the ropescope_raster library).
+bool png_export_available();
+
+// The directory exports go to (the view state's, else ./ropescope-export), created if needed.
+std::string export_directory(App& app);
+
+// Writes plot `id` as currently shown (zoom and hidden series applied) to the export directory.
+void export_plot(App& app, const std::string& id, ExportFormat format, ThemeKind theme);
+
+// A new file name for a window screenshot in the export directory (created).
+std::string window_screenshot_path(App& app);
+
+// Every plot (SVG, PNG if available, CSV) plus state.json and README.md listing the parameters
+// into a new time-stamped folder in the export directory.
+void export_all(App& app);
+
+}  // namespace ropescope::gui

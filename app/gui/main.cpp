@@ -1,0 +1,321 @@
+// ropescope: the interactive RoPE context-extension lab (Dear ImGui + GLFW + OpenGL 3.3 core).
+#include <epoxy/gl.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "app.h"
+#include "screenshot.h"
+#include "widgets.h"
+
+namespace {
+
+using ropescope::gui::App;
+using ropescope::gui::Options;
+
+constexpr const char* kUsage = R"(ropescope: the interactive RoPE context-extension lab.
+
+Usage: ropescope [options]
+
+Options:
+  --state FILE        start from a saved state (the GUI's state.json, or the state.json that
+                      'ropescope-cli export' writes); errors are shown in the window
+  --config FILE       load a Hugging Face config.json on top (like File > Open)
+  --pin-a             pin the starting settings as "A" (compare A and B)
+  --screenshot FILE   render --frames frames, save the window as PNG, and exit
+  --frames N          frames rendered before the screenshot (default 5)
+  --size WxH          window size in screen pixels (default: the saved size, or 1600x1000)
+  --scale F           content scale (HiDPI) instead of the monitor's, e.g. 2
+  --no-persist        neither restore nor save the state file (implied by --screenshot)
+  --bench N           performance check: N frames unchanged, then N frames that each change
+                      rope_theta (as a slider drag does); prints frame, recompute and layout
+                      times of both phases and exits
+  --help              this text
+
+The state (parameters, enabled methods, view, window size) is saved at exit and with Ctrl+S to
+$XDG_CONFIG_HOME/ropescope/state.json (default ~/.config/ropescope/state.json).
+Without a display, use ropescope-cli (e.g. 'ropescope-cli export --plot all --out DIR').
+)";
+
+int usage_error(const std::string& message) {
+    std::fprintf(stderr, "ropescope: %s\nRun 'ropescope --help' for the options.\n", message.c_str());
+    return 2;
+}
+
+// Parses argv; returns -1 to continue, else an exit status.
+int parse_args(int argc, char** argv, Options& o) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const auto value = [&](std::string& out) {
+            if (i + 1 >= argc) return false;
+            out = argv[++i];
+            return true;
+        };
+        std::string v;
+        if (arg == "--help" || arg == "-h") {
+            std::fputs(kUsage, stdout);
+            return 0;
+        } else if (arg == "--state") {
+            if (!value(o.state_path)) return usage_error("--state needs a file");
+        } else if (arg == "--config") {
+            if (!value(o.config_path)) return usage_error("--config needs a file");
+        } else if (arg == "--screenshot") {
+            if (!value(o.screenshot_path)) return usage_error("--screenshot needs a file");
+        } else if (arg == "--frames") {
+            if (!value(v)) return usage_error("--frames needs a number");
+            char* end = nullptr;
+            const long frames = std::strtol(v.c_str(), &end, 10);
+            if (*end || frames < 1 || frames > 10000) return usage_error("--frames: \"" + v + "\" is not a number from 1 to 10000");
+            o.frames = static_cast<int>(frames);
+        } else if (arg == "--size") {
+            if (!value(v)) return usage_error("--size needs WxH");
+            int w = 0, h = 0;
+            char tail = 0;
+            if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 320 || h < 240 || w > 16384 || h > 16384)
+                return usage_error("--size: \"" + v + "\" is not WxH with W from 320 and H from 240 to 16384");
+            o.width = w;
+            o.height = h;
+        } else if (arg == "--scale") {
+            if (!value(v)) return usage_error("--scale needs a number");
+            char* end = nullptr;
+            const double scale = std::strtod(v.c_str(), &end);
+            if (*end || !(scale >= 0.5 && scale <= 4)) return usage_error("--scale: \"" + v + "\" is not a number from 0.5 to 4");
+            o.scale = static_cast<float>(scale);
+        } else if (arg == "--bench") {
+            if (!value(v)) return usage_error("--bench needs a number of frames");
+            char* end = nullptr;
+            const long frames = std::strtol(v.c_str(), &end, 10);
+            if (*end || frames < 2 || frames > 100000) return usage_error("--bench: \"" + v + "\" is not a number from 2 to 100000");
+            o.bench_frames = static_cast<int>(frames);
+            o.no_persist = true;
+        } else if (arg == "--pin-a") {
+            o.pin_a = true;
+        } else if (arg == "--no-persist") {
+            o.no_persist = true;
+        } else {
+            return usage_error("unknown option \"" + arg + "\"");
+        }
+    }
+    return -1;
+}
+
+// GLFW reports errors through a callback; keep the last one for the messages below.
+int g_glfw_error = 0;
+std::string g_glfw_message;
+void glfw_error(int code, const char* message) {
+    g_glfw_error = code;
+    g_glfw_message = message ? message : "";
+}
+
+void load_startup_state(App& app) {
+    using namespace ropescope::gui;
+    const Options& o = app.options;
+    app.persist = o.screenshot_path.empty() && !o.no_persist;
+    app.state_path = app.persist ? default_state_path() : "";
+    app.state = default_gui_state();
+    if (!o.state_path.empty()) {
+        auto loaded = load_gui_state(o.state_path);
+        if (loaded) app.state = std::move(loaded).value();
+        else app.toasts.Error(loaded.error().message + " Starting from the defaults.");
+    } else if (!app.state_path.empty() && std::filesystem::exists(app.state_path)) {
+        auto loaded = load_gui_state(app.state_path);
+        if (loaded) app.state = std::move(loaded).value();
+        else
+            app.toasts.Error("The saved state could not be read, so RopeScope starts from the defaults (the file is "
+                             "replaced when you quit or save): " + loaded.error().message);
+    }
+    if (!o.config_path.empty()) app_load_file(app, o.config_path);
+    if (o.pin_a) app.state.view.pinned_a = app.state.lab;
+}
+
+// --bench: timings of one phase.
+struct BenchPhase {
+    std::vector<double> frame, cpu, recompute, figures, layout;
+
+    static std::string Stats(std::vector<double> v) {
+        if (v.empty()) return "-";
+        std::sort(v.begin(), v.end());
+        double sum = 0;
+        for (const double x : v) sum += x;
+        char text[96];
+        std::snprintf(text, sizeof text, "mean %7.2f ms  median %7.2f  p95 %7.2f", sum / static_cast<double>(v.size()),
+                      v[v.size() / 2], v[v.size() * 95 / 100]);
+        return text;
+    }
+    void Print(const char* name) const {
+        std::printf("  %s, %zu frames:\n", name, frame.size());
+        std::printf("    frame (wall)        %s\n", Stats(frame).c_str());
+        std::printf("    UI build (CPU)      %s\n", Stats(cpu).c_str());
+        std::printf("    layout (in UI)      %s\n", Stats(layout).c_str());
+        if (!recompute.empty()) {
+            std::printf("    results (worker)    %s\n", Stats(recompute).c_str());
+            std::printf("    figures (worker)    %s\n", Stats(figures).c_str());
+        }
+    }
+};
+
+void set_fonts(App& app, float scale) {
+    app.fonts = ropescope::gui::load_fonts(scale);
+    ropescope::gui::apply_style(scale);
+    ropescope::gui::SetUiScale(scale);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    App app;
+    if (const int status = parse_args(argc, argv, app.options); status >= 0) return status;
+    const Options& options = app.options;
+
+    glfwSetErrorCallback(glfw_error);
+    if (!glfwInit()) {
+        std::fprintf(stderr, "ropescope: no display available (GLFW error %d: %s); run ropescope-cli for headless use\n",
+                     g_glfw_error, g_glfw_message.c_str());
+        return 1;
+    }
+    if (!options.screenshot_path.empty()) app.toasts.SetQuietInfo(true);  // errors still show
+    load_startup_state(app);
+
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    glfwWindowHint(GLFW_SAMPLES, 0);
+    const int width = options.width > 0 ? options.width : app.state.view.window_width;
+    const int height = options.height > 0 ? options.height : app.state.view.window_height;
+    GLFWwindow* window = glfwCreateWindow(width, height, "RopeScope", nullptr, nullptr);
+    if (!window) {
+        std::fprintf(stderr, "ropescope: cannot open an OpenGL 3.3 window (GLFW error %d: %s); run ropescope-cli for "
+                             "headless use\n", g_glfw_error, g_glfw_message.c_str());
+        glfwTerminate();
+        return 1;
+    }
+    app.window = window;
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(options.screenshot_path.empty() && options.bench_frames == 0 ? 1 : 0);
+    glfwSetWindowUserPointer(window, &app);
+    glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {
+        auto* a = static_cast<App*>(glfwGetWindowUserPointer(w));
+        for (int i = 0; i < count; ++i) a->dropped_paths.emplace_back(paths[i]);
+    });
+    glfwSetWindowContentScaleCallback(window, [](GLFWwindow* w, float, float) {
+        static_cast<App*>(glfwGetWindowUserPointer(w))->fonts_dirty = true;
+    });
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // RopeScope saves its own state
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    float content_scale = 1.0f;
+    {
+        float sx = 1, sy = 1;
+        glfwGetWindowContentScale(window, &sx, &sy);
+        content_scale = options.scale > 0 ? options.scale : std::max(1.0f, sx);
+    }
+    set_fonts(app, content_scale);
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    app_init(app);
+
+    const bool screenshot = !options.screenshot_path.empty();
+    app.sync_compute = screenshot;  // a screenshot shows the results of its state, not a frame before them
+    const bool bench = options.bench_frames > 0;
+    BenchPhase idle_phase, drag_phase;
+    int exit_status = 0;
+    auto last = std::chrono::steady_clock::now();
+    for (int frame = 0; !glfwWindowShouldClose(window) && !app.quit; ++frame) {
+        glfwPollEvents();
+        if (app.fonts_dirty && options.scale <= 0) {
+            app.fonts_dirty = false;
+            float sx = 1, sy = 1;
+            glfwGetWindowContentScale(window, &sx, &sy);
+            if (std::max(1.0f, sx) != app.fonts.scale) {
+                ImGui_ImplOpenGL3_DestroyFontsTexture();
+                set_fonts(app, std::max(1.0f, sx));
+                ImGui_ImplOpenGL3_CreateFontsTexture();
+            }
+        }
+        const bool dragging = bench && frame > options.bench_frames;
+        if (dragging) app.state.lab.setup.rope_theta *= frame % 2 ? 1.0001 : 1.0 / 1.0001;  // a slider drag
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        if (screenshot) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no hover effects in screenshots
+        ImGui::NewFrame();
+        ropescope::gui::app_frame(app);
+        ImGui::Render();
+
+        int fb_width = 0, fb_height = 0;
+        glfwGetFramebufferSize(window, &fb_width, &fb_height);
+        glViewport(0, 0, fb_width, fb_height);
+        glDisable(GL_SCISSOR_TEST);
+        glClearColor(0.09f, 0.098f, 0.114f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+        if (!app.screenshot_request.empty()) {
+            const auto status = ropescope::gui::save_framebuffer_png(fb_width, fb_height, app.screenshot_request);
+            if (status) app.toasts.Info("Wrote " + app.screenshot_request);
+            else app.toasts.Error(status.error().message);
+            app.screenshot_request.clear();
+        }
+        if (screenshot && frame + 1 >= options.frames) {
+            glFinish();
+            const auto status = ropescope::gui::save_framebuffer_png(fb_width, fb_height, options.screenshot_path);
+            if (!status) {
+                std::fprintf(stderr, "ropescope: %s\n", status.error().message.c_str());
+                exit_status = 1;
+            } else {
+                std::fprintf(stderr, "ropescope: wrote %s (%dx%d)\n", options.screenshot_path.c_str(), fb_width, fb_height);
+            }
+            break;
+        }
+        glfwSwapBuffers(window);
+        const auto now = std::chrono::steady_clock::now();
+        const double ms = std::chrono::duration<double, std::milli>(now - last).count();
+        last = now;
+        app.timing.frame_ms = app.timing.frame_ms == 0 ? ms : app.timing.frame_ms * 0.9 + ms * 0.1;
+        if (bench && frame > 0) {  // frame 0 includes start-up work
+            BenchPhase& phase = dragging ? drag_phase : idle_phase;
+            phase.frame.push_back(ms);
+            phase.cpu.push_back(app.timing.last_cpu_ms);
+            phase.layout.push_back(app.timing.layout_ms);
+            if (dragging) {
+                phase.recompute.push_back(app.timing.recompute_ms);
+                phase.figures.push_back(app.timing.figures_ms);
+            }
+        }
+        if (bench && frame >= 2 * options.bench_frames) {
+            std::printf("bench at %dx%d (scale %.3g): %zu methods x %d pairs, L' = %lld\n", fb_width, fb_height,
+                        static_cast<double>(app.fonts.scale), app.entries.size(),
+                        app.entries.empty() ? 0 : app.entries.front().result.num_pairs(),
+                        static_cast<long long>(app.state.lab.setup.target_context()));
+            idle_phase.Print("unchanged");
+            drag_phase.Print("rope_theta changed every frame");
+            std::printf("  results received %d, last geometry %d vertices, heatmap shader passes %d\n",
+                        app.timing.recomputes, io.MetricsRenderVertices, app.heatmap.renders());
+            break;
+        }
+    }
+
+    if (app.persist) app_save_state(app, true);
+    app_shutdown(app);
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return exit_status;
+}

@@ -1,0 +1,92 @@
+// The plot widget: draws a core Figure (laid out by layout_figure, the same layout the SVG and
+// PNG exporters use) with ImDrawList, and adds the interaction on top: wheel zoom around the
+// cursor (log-aware; over an axis zooms that axis only), drag to pan, double-click to fit,
+// legend click to hide a series, crosshair with a readout of every visible series.
+//
+// Rotated text: the y-axis title is drawn horizontally and its vertices are rotated 90 degrees
+// counter-clockwise about the anchor, exactly where the layout placed it.
+//
+// Caching: once its layout has stopped changing, the canvas is rendered into a texture and later
+// frames blit it (plus the live crosshair). A plot has ~10-30k vertices of antialiased lines and
+// dots; a software GL (llvmpipe) would otherwise rasterize them all on every frame.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <epoxy/gl.h>
+#include <imgui.h>
+
+#include "gl_blit.h"
+#include "ropescope/figure.h"
+#include "ropescope/render.h"
+#include "style.h"
+#include "view_state.h"
+
+namespace ropescope::gui {
+
+// Optional per-plot behaviour supplied by the owner (the heatmap plot uses all three).
+struct PlotHooks {
+    // True if the heatmap of `panel` is drawn by `draw_heatmap` (the CPU image is then skipped).
+    std::function<bool(int panel)> gpu_heatmap;
+    // Draws the heatmap of `panel` into layout.plot (screen position = origin + layout).
+    std::function<void(ImDrawList*, int panel, const PanelLayout&, ImVec2 origin, const Heatmap&)> draw_heatmap;
+    // Crosshair text for a heatmap panel at data (x, y).
+    std::function<std::string(int panel, double x, double y)> heatmap_readout;
+};
+
+class PlotWidget {
+public:
+    PlotWidget() = default;
+    PlotWidget(const PlotWidget&) = delete;
+    PlotWidget& operator=(const PlotWidget&) = delete;
+    ~PlotWidget();
+
+    // Draws `figure` (whose content changes only with `figure_generation`) into a `size` region at
+    // the cursor, with `view` applied (zoom ranges, hidden series) and updated by the mouse.
+    void Draw(const char* id, const Figure& figure, std::uint64_t figure_generation, PlotView& view, ImVec2 size,
+              const Fonts& fonts, float scale, const PlotHooks& hooks = {});
+
+    // The figure as last drawn (view applied): what "Export current plot" writes.
+    const Figure& Shown() const { return shown_; }
+    const Canvas& Layout() const { return canvas_; }
+    // Times the canvas was rendered into its cache texture.
+    int CacheRenders() const { return cache_renders_; }
+    // Milliseconds spent laying out in the last Draw (0 when the cached layout was reused).
+    double LastLayoutMs() const { return last_layout_ms_; }
+    void ReleaseTextures();
+
+private:
+    void Relayout(const Figure& figure, const PlotView& view, float width, float height, float scale);
+    void DrawCanvas(ImDrawList* draw_list, ImVec2 origin, const Fonts& fonts, const PlotHooks& hooks);
+    void Interact(PlotView& view, ImVec2 origin, const PlotHooks& hooks);
+    void Crosshair(ImDrawList* draw_list, ImVec2 origin, int panel, ImVec2 mouse, const PlotHooks& hooks);
+    // Renders the canvas into cache_texture_ (through ImGui's OpenGL backend, into an FBO).
+    bool RenderCache(const Fonts& fonts, const PlotHooks& hooks);
+    void ReleaseCache();
+
+    Figure shown_;
+    Canvas canvas_;
+    std::vector<GLuint> textures_;  // one per Image primitive (0 for skipped ones)
+    GLuint cache_fbo_ = 0, cache_texture_ = 0;
+    BlitRequest blit_;              // this frame's copy of the cache into the window
+    int cache_width_ = 0, cache_height_ = 0;
+    bool cache_valid_ = false;
+    // Layout cache key.
+    std::uint64_t generation_ = ~std::uint64_t{0};
+    std::uint64_t view_version_ = ~std::uint64_t{0};
+    float width_ = -1, height_ = -1, scale_ = -1;
+    double last_layout_ms_ = 0;
+    int cache_renders_ = 0;
+    int stable_frames_ = 0;         // frames since the last layout change
+    // Drag state.
+    int drag_panel_ = -1;
+    int drag_axes_ = 0;  // 1: x, 2: y, 3: both
+};
+
+// Applies a PlotView (zoom ranges, hidden series) to a figure, for layout or export.
+Figure apply_view(const Figure& figure, const PlotView& view);
+
+}  // namespace ropescope::gui

@@ -1,0 +1,44 @@
+// Fonts and the ImGui style, scaled for HiDPI.
+#pragma once
+
+#include <imgui.h>
+
+#include "ropescope/color.h"
+
+namespace ropescope::gui {
+
+struct Fonts {
+    ImFont* ui = nullptr;        // 15 px * scale, DejaVu Sans (or the built-in font)
+    ImFont* ui_bold = nullptr;
+    ImFont* mono = nullptr;      // formula panel
+    ImFont* plot = nullptr;      // theme font_size * scale: tick labels, legend
+    ImFont* plot_title = nullptr;  // theme title_size * scale, bold
+    ImFont* plot_small = nullptr;  // captions
+    bool dejavu = false;         // false: ImGui's built-in font (fonts-dejavu-core not installed)
+    float scale = 1;
+};
+
+// Loads the fonts at `scale` into the current context's atlas (clearing it first).
+// Call before the renderer builds the font texture (or destroy/recreate it after).
+Fonts load_fonts(float scale);
+
+// The loaded font nearest to `px` (plot text), bold or regular.
+ImFont* plot_font(const Fonts& fonts, float px, bool bold);
+
+// The RopeScope look (dark, matching the plots' dark theme), sizes multiplied by `scale`.
+void apply_style(float scale);
+
+// Colour conversions.
+inline ImU32 to_imu32(Color c) { return IM_COL32(c.r, c.g, c.b, c.a); }
+inline ImVec4 to_imvec4(Color c) {
+    return ImVec4(static_cast<float>(c.r) / 255.0f, static_cast<float>(c.g) / 255.0f, static_cast<float>(c.b) / 255.0f,
+                  static_cast<float>(c.a) / 255.0f);
+}
+
+// Accent and message colours of the UI.
+inline constexpr ImU32 kErrorColor = IM_COL32(255, 110, 100, 255);
+inline constexpr ImU32 kWarningColor = IM_COL32(240, 200, 90, 255);
+inline constexpr ImU32 kOkColor = IM_COL32(120, 210, 140, 255);
+inline constexpr ImU32 kMutedColor = IM_COL32(163, 169, 180, 255);
+
+}  // namespace ropescope::gui

@@ -1,0 +1,77 @@
+// The GUI's view state: a plain struct, saved with the lab state and restored at start
+// (Tracy-style). The file is JSON:
+//   { "ropescope_gui_state": 1, "lab": <state_to_json>, "pinned_a": <state_to_json> | null,
+//     "compare": "side_by_side" | "overlay", "window": {"width", "height"}, "view": {...} }
+// A bare LabState JSON (what `ropescope-cli export` writes as state.json) is accepted too.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ropescope/color.h"
+#include "ropescope/result.h"
+#include "ropescope/state.h"
+#include "plot_math.h"
+
+namespace ropescope::gui {
+
+inline constexpr int kGuiStateVersion = 1;
+
+// Per-plot view: what the user zoomed to and which series they hid.
+struct PlotView {
+    bool visible = true;                 // shown in the grid (View menu)
+    std::optional<Range> x, y;           // zoomed range; unset: the figure's own (fit)
+    std::set<std::string> hidden;        // series_key() of hidden series
+    std::uint64_t version = 0;           // bumped on every change (layout cache key); not saved
+};
+
+// How a pinned "A" state is compared with the current "B".
+enum class CompareMode { SideBySide, Overlay };
+
+struct ViewState {
+    std::map<std::string, PlotView> plots;  // by plot id (plot_ids())
+    bool show_perf_overlay = false;
+    bool show_controls = true;              // the control and formula panels (off: plots use the whole window)
+    CompareMode compare = CompareMode::SideBySide;
+    std::optional<LabState> pinned_a;       // set: compare A (pinned) with B (current)
+    int selected_method = static_cast<int>(MethodKind::Yarn);  // formula panel (MethodKind index)
+    int window_width = 1600, window_height = 1000;
+    // Export settings (File > Export).
+    std::string export_dir;                 // "" : ./ropescope-export
+    ThemeKind export_theme = ThemeKind::Light;
+    int export_width = 1600, export_height = 1000;
+};
+
+// Everything the state file holds.
+struct GuiState {
+    LabState lab;
+    ViewState view;
+};
+
+GuiState default_gui_state();
+
+nlohmann::json gui_state_to_json(const GuiState& state);
+// Accepts the GUI file format or a bare LabState. Errors name the key; never throws.
+Result<GuiState> gui_state_from_json(const nlohmann::json& json);
+// Reads and parses `path`; errors name the path.
+Result<GuiState> load_gui_state(const std::string& path);
+// Writes atomically (temporary file in the same directory, then rename); creates the directory.
+Status save_gui_state(const GuiState& state, const std::string& path);
+
+// $XDG_CONFIG_HOME/ropescope/state.json, else ~/.config/ropescope/state.json ("" if neither is known).
+std::string default_state_path();
+
+// Writes `contents` to `path` atomically (the core's write_file_atomic), creating missing parent
+// directories first. Leaves no partial file on failure.
+Status write_text_atomic(const std::string& path, const std::string& contents);
+
+// Key identifying a series across recomputes (its label changes with parameters):
+// method/quantity, plus "/A" for the pinned state's series in overlays; the label if no method.
+std::string series_key(const Series& series);
+
+}  // namespace ropescope::gui

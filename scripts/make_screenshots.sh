@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Regenerates the GUI screenshots in docs/images/gui-*.png with the app itself (ropescope
+# --screenshot under Xvfb), so docs/gui.md never shows a stale window. Builds first if needed.
+# Usage: scripts/make_screenshots.sh [path/to/ropescope]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+app=${1:-build/app/ropescope}
+if [ ! -x "$app" ]; then scripts/build.sh; fi
+command -v xvfb-run >/dev/null || { echo "make_screenshots: xvfb-run is missing (Debian: xvfb xauth)" >&2; exit 1; }
+
+out=docs/images
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+
+# shot NAME SIZE [ropescope options...]: one screenshot, with a private config directory.
+shot() {
+  local name=$1 size=$2
+  shift 2
+  XDG_CONFIG_HOME="$tmp/config" xvfb-run -a -s "-screen 0 1600x1000x24" \
+    "$app" --screenshot "$out/$name.png" --size "$size" --frames 6 "$@"
+}
+
+# A state showing one plot with the controls hidden. $1 = plot id, $2 = lab JSON (partial).
+single() {
+  local plot=$1 lab=$2 plots="" id
+  for id in wavelength scale ramp decay coverage heatmap; do
+    [ -n "$plots" ] && plots="$plots, "
+    if [ "$id" = "$plot" ]; then plots="$plots\"$id\": {\"visible\": true}"
+    else plots="$plots\"$id\": {\"visible\": false}"; fi
+  done
+  cat > "$tmp/$plot.json" <<JSON
+{"ropescope_gui_state": 1, "lab": $lab,
+ "view": {"show_controls": false, "plots": {$plots}}}
+JSON
+  echo "$tmp/$plot.json"
+}
+
+# The whole window on the default state (Llama-2-like setup, s = 8).
+shot gui-overview 1280x800
+
+# One plot each, on the default state unless a plot reads better with fewer methods.
+default_lab='{}'
+pi_yarn='{"methods": {"ntk": {"enabled": false}, "llama3": {"enabled": false}}}'
+shot gui-wavelength 1000x560 --state "$(single wavelength "$default_lab")"
+shot gui-scale 1000x560 --state "$(single scale "$default_lab")"
+shot gui-ramp 1000x560 --state "$(single ramp '{"methods": {"ntk": {"enabled": false}, "linear": {"enabled": false}, "ntk_by_parts": {"enabled": true}}}')"
+shot gui-decay 1000x560 --state "$(single decay "$pi_yarn")"
+shot gui-coverage 1000x560 --state "$(single coverage "$default_lab")"
+shot gui-heatmap 1000x560 --state "$(single heatmap '{"plot": {"heatmap_method": 3, "heatmap_compare": 1, "heatmap_positions": 2048}}')"
+
+# Comparison: A = the defaults at s = 4 (dashed), B = s = 16.
+cat > "$tmp/pinned.json" <<'JSON'
+{"ropescope_gui_state": 1,
+ "lab": {"setup": {"factor": 16, "seq_len": 65536}},
+ "pinned_a": {"setup": {"factor": 4, "seq_len": 16384}},
+ "compare": "overlay",
+ "view": {"plots": {"heatmap": {"visible": false}, "coverage": {"visible": false}}}}
+JSON
+shot gui-overlay 1200x760 --state "$tmp/pinned.json"
+
+# A real model: Phi-3 mini 128k (LongRoPE lists), formula panel on LongRoPE.
+shot gui-longrope 1200x760 --config assets/presets/phi-3-mini-128k-instruct.json
+
+ls -l "$out"/gui-*.png

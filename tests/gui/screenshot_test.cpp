@@ -1,0 +1,181 @@
+// GUI smoke test: runs `ropescope --screenshot` under xvfb-run for one case and checks the PNG:
+// the requested size, not blank, and pixels of every enabled method's colour in the plot area.
+//
+// Usage: gui_screenshot_test APP CASE OUTDIR
+//   CASE: default | all | longrope | side_by_side | overlay | scale2
+// Exit status: 0 pass, 1 fail, 77 skipped (xvfb-run missing).
+#include <stb_image.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ropescope/color.h"
+#include "ropescope/hf_config.h"
+#include "view_state.h"
+
+namespace fs = std::filesystem;
+using namespace ropescope;
+using namespace ropescope::gui;
+
+namespace {
+
+int g_failures = 0;
+
+void check(bool ok, const std::string& what) {
+    std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
+    if (!ok) ++g_failures;
+}
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+// Every method enabled on a demanding setup: head_dim 256, L' = 2M; seq_len = L'/8 so that the
+// dynamic methods differ from their static forms (else YaRN hides under dynamic YaRN).
+GuiState all_methods_state() {
+    GuiState state = default_gui_state();
+    for (auto& slot : state.lab.methods) slot.enabled = true;
+    state.lab.setup.head_dim = 256;
+    state.lab.setup.original_max_position_embeddings = 4096;
+    state.lab.setup.factor = 512;
+    state.lab.setup.seq_len = state.lab.setup.target_context() / 8;
+    return state;
+}
+
+// A pinned A (the defaults at s = 4) against B (YaRN, NTK-by-parts and LongRoPE added, s = 16).
+GuiState pinned_state(CompareMode mode) {
+    GuiState state = default_gui_state();
+    state.lab.setup.factor = 4;
+    state.lab.setup.seq_len = state.lab.setup.target_context();
+    state.view.pinned_a = state.lab;
+    state.view.compare = mode;
+    state.lab.setup.factor = 16;
+    state.lab.setup.seq_len = state.lab.setup.target_context();
+    slot(state.lab, MethodKind::NtkByParts).enabled = true;
+    slot(state.lab, MethodKind::LongRope).enabled = true;
+    return state;
+}
+
+bool write_state(const GuiState& state, const std::string& path) {
+    const Status status = save_gui_state(state, path);
+    if (!status) std::printf("cannot write %s: %s\n", path.c_str(), status.error().message.c_str());
+    return static_cast<bool>(status);
+}
+
+// Counts pixels within `tolerance` (per channel) of `color` in x >= x0.
+long count_color(const unsigned char* px, int w, int h, int x0, Color color, int tolerance) {
+    long count = 0;
+    for (int y = 0; y < h; ++y)
+        for (int x = x0; x < w; ++x) {
+            const unsigned char* p = px + (static_cast<std::size_t>(y) * w + x) * 4;
+            if (std::abs(p[0] - color.r) <= tolerance && std::abs(p[1] - color.g) <= tolerance &&
+                std::abs(p[2] - color.b) <= tolerance)
+                ++count;
+        }
+    return count;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 4) {
+        std::fprintf(stderr, "usage: gui_screenshot_test APP CASE OUTDIR\n");
+        return 2;
+    }
+    const std::string app = argv[1], name = argv[2];
+    const fs::path dir = fs::path(argv[3]) / name;
+    fs::create_directories(dir);
+    if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+        std::printf("SKIP: xvfb-run is not installed (Debian: xvfb xauth)\n");
+        return 77;
+    }
+
+    int width = 1600, height = 1000;
+    float scale = 1;
+    std::string args;
+    GuiState expected = default_gui_state();
+    const std::string state_path = (dir / "state.json").string();
+    if (name == "default") {
+    } else if (name == "all") {
+        expected = all_methods_state();
+        if (!write_state(expected, state_path)) return 1;
+        args = "--state " + quote(state_path);
+    } else if (name == "longrope") {
+        const std::string config = std::string(ROPESCOPE_PRESETS_DIR) + "/phi-3-mini-128k-instruct.json";
+        auto loaded = load_hf_config(config);
+        if (!loaded) {
+            std::printf("cannot load %s: %s\n", config.c_str(), loaded.error().message.c_str());
+            return 1;
+        }
+        apply_config(expected.lab, loaded->model_name, loaded->setup, loaded->method);
+        args = "--config " + quote(config);
+    } else if (name == "side_by_side" || name == "overlay") {
+        expected = pinned_state(name == "overlay" ? CompareMode::Overlay : CompareMode::SideBySide);
+        if (!write_state(expected, state_path)) return 1;
+        args = "--state " + quote(state_path);
+    } else if (name == "scale2") {
+        width = 3200;
+        height = 2000;
+        scale = 2;
+        args = "--scale 2";
+    } else {
+        std::fprintf(stderr, "unknown case %s\n", name.c_str());
+        return 2;
+    }
+
+    const std::string png = (dir / "shot.png").string();
+    fs::remove(png);
+    // A private config directory: the test never reads or writes the user's state.
+    const std::string command = "XDG_CONFIG_HOME=" + quote((dir / "config").string()) +
+                                " xvfb-run -a -s '-screen 0 1600x1000x24' " + quote(app) + " --screenshot " + quote(png) +
+                                " --size " + std::to_string(width) + "x" + std::to_string(height) + " " + args +
+                                " 2>&1";
+    std::printf("$ %s\n", command.c_str());
+    int status = std::system(command.c_str());
+    // Parallel xvfb-run -a can race for a display number: retry when no screenshot was made.
+    for (int attempt = 1; attempt < 3 && status != 0 && !fs::exists(png); ++attempt) {
+        std::printf("retrying (attempt %d)\n", attempt + 1);
+        status = std::system(command.c_str());
+    }
+    check(status == 0, "ropescope exits with status 0");
+
+    int w = 0, h = 0, channels = 0;
+    unsigned char* pixels = stbi_load(png.c_str(), &w, &h, &channels, 4);
+    check(pixels != nullptr, "screenshot " + png + " is a PNG");
+    if (!pixels) return 1;
+    check(w == width && h == height, "size " + std::to_string(w) + "x" + std::to_string(h) + " is " +
+                                         std::to_string(width) + "x" + std::to_string(height));
+
+    // Not blank: many distinct colours and a good share of pixels away from the background.
+    std::vector<bool> seen(1 << 15);
+    long distinct = 0, lit = 0;
+    for (long i = 0; i < static_cast<long>(w) * h; ++i) {
+        const unsigned char* p = pixels + i * 4;
+        const int key = ((p[0] >> 3) << 10) | ((p[1] >> 3) << 5) | (p[2] >> 3);
+        if (!seen[static_cast<std::size_t>(key)]) {
+            seen[static_cast<std::size_t>(key)] = true;
+            ++distinct;
+        }
+        if (p[0] + p[1] + p[2] > 3 * 60) ++lit;
+    }
+    check(distinct > 200, std::to_string(distinct) + " distinct colours (> 200)");
+    check(lit > static_cast<long>(w) * h / 50, std::to_string(lit) + " bright pixels (> 2% of the image)");
+
+    // Each enabled method's colour in the plot area (right of the 360 px control panel).
+    const int plot_x0 = static_cast<int>(380 * scale);
+    std::vector<MethodKind> kinds;
+    for (const auto& entry : compute_entries(expected.lab, nullptr)) kinds.push_back(entry.result.kind);
+    if (expected.view.pinned_a)
+        for (const auto& entry : compute_entries(*expected.view.pinned_a, nullptr)) kinds.push_back(entry.result.kind);
+    check(!kinds.empty(), std::to_string(kinds.size()) + " method results expected on screen");
+    for (const MethodKind kind : kinds) {
+        const Color color = method_color(kind);
+        const long n = count_color(pixels, w, h, plot_x0, color, 12);
+        check(n >= 30, std::string(method_name(kind)) + " colour " + to_hex(color) + ": " + std::to_string(n) +
+                           " pixels in the plot area (>= 30)");
+    }
+    stbi_image_free(pixels);
+    std::printf("%s: %d failure(s)\n", name.c_str(), g_failures);
+    return g_failures == 0 ? 0 : 1;
+}
