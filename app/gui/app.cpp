@@ -140,10 +140,14 @@ void app_init(App& app) {
     std::string error;
     if (!app.heatmap.Init(app.shaders_dir, &error)) app.toasts.Error(error);
     for (const auto& id : plot_ids()) app.plots[id];
+    app.attention_panel = make_attention_panel(app);
+    app.search_panel = make_search_panel(app);
 }
 
 void app_shutdown(App& app) {
     app.computer.reset();  // joins the worker
+    app.attention_panel.reset();  // joins its worker, frees its GL objects while the context is current
+    app.search_panel.reset();     // cancels and joins a running search
     app.plots.clear();  // the widgets free their GL textures while the context is current
     app.heatmap.Shutdown();
 }
@@ -190,8 +194,16 @@ void app_frame(App& app) {
     }
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, gap));
-    ImGui::BeginChild("##plots", ImVec2(0, avail.y), false, ImGuiWindowFlags_NoBackground);
-    draw_plots_panel(app);
+    ImGui::BeginChild("##main", ImVec2(0, avail.y), false, ImGuiWindowFlags_NoBackground);
+    draw_workspace_tabs(app);
+    ImGui::BeginChild("##workspace", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
+    switch (app.state.view.workspace) {
+        case Workspace::Plots: draw_plots_panel(app); break;
+        case Workspace::Attention: draw_attention_panel(app); break;
+        case Workspace::Search: draw_search_panel(app); break;
+        case Workspace::Engines: draw_engines_panel(app); break;
+    }
+    ImGui::EndChild();
     ImGui::EndChild();
     ImGui::PopStyleVar(2);
     ImGui::End();

@@ -24,6 +24,11 @@ struct GLFWwindow;
 
 namespace ropescope::gui {
 
+// The attention-kernel and LongRoPE-search panels keep their own state and worker threads,
+// defined in their own files (attention_panel.cpp, search_panel.cpp).
+struct AttentionPanel;
+struct SearchPanel;
+
 // Command-line options.
 struct Options {
     std::string state_path;       // --state FILE
@@ -75,6 +80,8 @@ struct App {
     std::array<MethodStatus, kAllMethods.size()> method_status;
     std::string longrope_note;              // fit_longrope_lists seeded the lists
     std::map<std::string, PlotSlot> plots;  // by plot id
+    std::shared_ptr<AttentionPanel> attention_panel;  // created by app_init, released by app_shutdown
+    std::shared_ptr<SearchPanel> search_panel;
 
     // Resources.
     std::string presets_dir, shaders_dir, exe_dir;
@@ -122,5 +129,15 @@ void draw_open_dialog(App& app);
 void draw_control_panel(App& app);
 void draw_formula_panel(App& app);
 void draw_plots_panel(App& app);
+void draw_workspace_tabs(App& app);
+void draw_engines_panel(App& app);
+// Attention kernel (attention_panel.cpp): weights around the target for every enabled method,
+// resolution curves, a logits heatmap; heavy runs on a worker thread with progress and cancel.
+std::shared_ptr<AttentionPanel> make_attention_panel(App& app);
+void draw_attention_panel(App& app);
+// LongRoPE search (search_panel.cpp): start/stop, progress, fitness per generation, the factors
+// against Phi-3's and PI/NTK/YaRN, "use these factors".
+std::shared_ptr<SearchPanel> make_search_panel(App& app);
+void draw_search_panel(App& app);
 
 }  // namespace ropescope::gui

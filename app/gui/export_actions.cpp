@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include <imgui.h>
+
 #include "app.h"
 #include "ropescope/export.h"
 #include "ropescope/render.h"
@@ -110,6 +112,32 @@ std::string export_directory(App& app) {
 }
 
 void export_plot(App& app, const std::string& id, ExportFormat format, ThemeKind theme) {
+    export_figure(app, shown_figure(app, id), id, format, theme);
+}
+
+void export_figure_menu(App& app, const Figure& figure, const std::string& name) {
+    const struct {
+        const char* label;
+        ExportFormat format;
+        ThemeKind theme;
+    } items[] = {
+        {"SVG, light (slides, papers)", ExportFormat::Svg, ThemeKind::Light},
+        {"SVG, dark", ExportFormat::Svg, ThemeKind::Dark},
+        {"PNG, light", ExportFormat::Png, ThemeKind::Light},
+        {"PNG, dark", ExportFormat::Png, ThemeKind::Dark},
+        {"CSV (the numbers)", ExportFormat::Csv, ThemeKind::Light},
+        {"JSON (the figure)", ExportFormat::Json, ThemeKind::Light},
+    };
+    for (const auto& item : items) {
+        const bool enabled = item.format != ExportFormat::Png || png_export_available();
+        if (ImGui::MenuItem(item.label, nullptr, false, enabled)) export_figure(app, figure, name, item.format, item.theme);
+    }
+    ImGui::Separator();
+    ImGui::TextDisabled("to %s", export_directory(app).c_str());
+}
+
+void export_figure(App& app, const Figure& figure, const std::string& name, ExportFormat format, ThemeKind theme) {
+    const std::string& id = name;
     const std::string dir = export_directory(app);
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -121,7 +149,7 @@ void export_plot(App& app, const std::string& id, ExportFormat format, ThemeKind
                                    ? ""
                                    : std::string("-") + theme_name(theme);
     const std::string path = (fs::path(dir) / (id + suffix + "." + export_extension(format))).string();
-    const Status status = write_figure(app, shown_figure(app, id), path, format, theme);
+    const Status status = write_figure(app, figure, path, format, theme);
     if (status) app.toasts.Info("Wrote " + path);
     else app.toasts.Error("Export failed: " + status.error().message);
 }

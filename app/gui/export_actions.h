@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ropescope/color.h"
+#include "ropescope/figure.h"
 
 namespace ropescope::gui {
 
@@ -22,6 +23,14 @@ std::string export_directory(App& app);
 
 // Writes plot `id` as currently shown (zoom and hidden series applied) to the export directory.
 void export_plot(App& app, const std::string& id, ExportFormat format, ThemeKind theme);
+
+// Writes `figure` (already as shown: view applied) as `<name>[-theme].<ext>` to the export
+// directory; reports the path or the error in a toast. For panels outside the plot grid.
+void export_figure(App& app, const Figure& figure, const std::string& name, ExportFormat format, ThemeKind theme);
+
+// The items of an Export popup (SVG/PNG light and dark, CSV, JSON) for `figure`; call between
+// ImGui::BeginPopup and EndPopup.
+void export_figure_menu(App& app, const Figure& figure, const std::string& name);
 
 // A new file name for a window screenshot in the export directory (created).
 std::string window_screenshot_path(App& app);

@@ -74,27 +74,6 @@ PlotHooks heatmap_hooks(App& app) {
     return hooks;
 }
 
-void ExportMenu(App& app, const std::string& id) {
-    const struct {
-        const char* label;
-        ExportFormat format;
-        ThemeKind theme;
-    } items[] = {
-        {"SVG, light (slides, papers)", ExportFormat::Svg, ThemeKind::Light},
-        {"SVG, dark", ExportFormat::Svg, ThemeKind::Dark},
-        {"PNG, light", ExportFormat::Png, ThemeKind::Light},
-        {"PNG, dark", ExportFormat::Png, ThemeKind::Dark},
-        {"CSV (the numbers)", ExportFormat::Csv, ThemeKind::Light},
-        {"JSON (the figure)", ExportFormat::Json, ThemeKind::Light},
-    };
-    for (const auto& item : items) {
-        const bool enabled = item.format != ExportFormat::Png || png_export_available();
-        if (ImGui::MenuItem(item.label, nullptr, false, enabled)) export_plot(app, id, item.format, item.theme);
-    }
-    ImGui::Separator();
-    ImGui::TextDisabled("to %s", export_directory(app).c_str());
-}
-
 // The toolbar above a plot: plot-specific options left, Fit and Export right.
 void Toolbar(App& app, const std::string& id, PlotView& view) {
     PlotOptions& o = app.state.lab.plot;
@@ -193,7 +172,7 @@ void Toolbar(App& app, const std::string& id, PlotView& view) {
     if (ImGui::SmallButton("Export")) ImGui::OpenPopup("##export");
     Tooltip("Export this plot as shown: SVG, PNG, CSV or JSON.");
     if (ImGui::BeginPopup("##export")) {
-        ExportMenu(app, id);
+        export_figure_menu(app, app.plots[id].widget->Shown(), id);
         ImGui::EndPopup();
     }
     ImGui::PopStyleVar(2);

@@ -37,6 +37,26 @@ Error key_error(const std::string& key, const std::string& what) {
 
 }  // namespace
 
+const char* workspace_name(Workspace workspace) {
+    switch (workspace) {
+        case Workspace::Plots: return "plots";
+        case Workspace::Attention: return "attention";
+        case Workspace::Search: return "search";
+        case Workspace::Engines: return "engines";
+    }
+    return "plots";
+}
+
+const char* workspace_label(Workspace workspace) {
+    switch (workspace) {
+        case Workspace::Plots: return "RoPE plots";
+        case Workspace::Attention: return "Attention kernel";
+        case Workspace::Search: return "LongRoPE search";
+        case Workspace::Engines: return "Engines";
+    }
+    return "RoPE plots";
+}
+
 GuiState default_gui_state() {
     GuiState state;
     state.lab = default_lab_state();
@@ -55,6 +75,9 @@ nlohmann::json gui_state_to_json(const GuiState& state) {
     view["show_perf_overlay"] = state.view.show_perf_overlay;
     view["show_controls"] = state.view.show_controls;
     view["selected_method"] = std::string(method_name(static_cast<MethodKind>(state.view.selected_method)));
+    view["workspace"] = workspace_name(state.view.workspace);
+    view["panels"] = nlohmann::json::object();
+    for (const auto& [name, settings] : state.view.panel_settings) view["panels"][name] = settings;
     nlohmann::json plots = nlohmann::json::object();
     for (const auto& [id, plot] : state.view.plots) {
         plots[id] = {{"visible", plot.visible},
@@ -120,6 +143,11 @@ Result<GuiState> gui_state_from_json(const nlohmann::json& json) {
         if (view.contains("selected_method") && view["selected_method"].is_string())
             if (auto kind = method_from_name(view["selected_method"].get<std::string>()))
                 state.view.selected_method = static_cast<int>(*kind);
+        if (view.contains("workspace") && view["workspace"].is_string())
+            for (const Workspace w : kAllWorkspaces)
+                if (view["workspace"] == workspace_name(w)) state.view.workspace = w;
+        if (view.contains("panels") && view["panels"].is_object())
+            for (const auto& [name, settings] : view["panels"].items()) state.view.panel_settings[name] = settings;
         if (view.contains("export") && view["export"].is_object()) {
             const auto& e = view["export"];
             if (e.contains("dir") && e["dir"].is_string()) state.view.export_dir = e["dir"].get<std::string>();

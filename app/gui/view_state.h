@@ -33,11 +33,23 @@ struct PlotView {
 // How a pinned "A" state is compared with the current "B".
 enum class CompareMode { SideBySide, Overlay };
 
+// The tab the main area shows: the RoPE plots, the attention kernel, the LongRoPE search, or
+// what each inference engine computes.
+enum class Workspace { Plots, Attention, Search, Engines };
+inline constexpr Workspace kAllWorkspaces[] = {Workspace::Plots, Workspace::Attention, Workspace::Search,
+                                               Workspace::Engines};
+const char* workspace_name(Workspace workspace);   // "plots", "attention", "search", "engines"
+const char* workspace_label(Workspace workspace);  // the tab's title
+
 struct ViewState {
     std::map<std::string, PlotView> plots;  // by plot id (plot_ids())
     bool show_perf_overlay = false;
     bool show_controls = true;              // the control and formula panels (off: plots use the whole window)
     CompareMode compare = CompareMode::SideBySide;
+    Workspace workspace = Workspace::Plots;
+    // Settings of the attention and search panels, each owned and parsed by its panel (saved as
+    // view.panels.<name>; a panel ignores what it cannot read and keeps its defaults).
+    std::map<std::string, nlohmann::json> panel_settings;
     std::optional<LabState> pinned_a;       // set: compare A (pinned) with B (current)
     int selected_method = static_cast<int>(MethodKind::Yarn);  // formula panel (MethodKind index)
     int window_width = 1600, window_height = 1000;
