@@ -62,4 +62,8 @@ shot gui-overlay 1200x760 --state "$tmp/pinned.json"
 # A real model: Phi-3 mini 128k (LongRoPE lists), formula panel on LongRoPE.
 shot gui-longrope 1200x760 --config assets/presets/phi-3-mini-128k-instruct.json
 
+# The engines tab on Qwen2.5's YaRN x4: transformers 4.48-4.55 switches it off.
+echo '{"ropescope_gui_state": 1, "lab": {}, "view": {"workspace": "engines"}}' > "$tmp/engines.json"
+shot gui-engines 1400x860 --state "$tmp/engines.json" --config assets/presets/qwen2.5-7b-instruct-yarn.json
+
 ls -l "$out"/gui-*.png

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "engine_compare.h"
 #include "ropescope/hf_config.h"
 #include "widgets.h"
 
@@ -63,20 +64,41 @@ void app_update(App& app) {
     if (auto result = app.computer->Take()) apply_result(app, std::move(*result));
 }
 
+void app_apply_config(App& app, const ModelConfig& c, const std::string& source) {
+    apply_config(app.state.lab, c.model_name, c.setup, c.method);
+    // A config has no sequence length; look at the target context, as the defaults do.
+    if (app.state.lab.setup.seq_len == 0) app.state.lab.setup.seq_len = app.state.lab.setup.target_context();
+    app.longrope_note.clear();
+    if (std::string note = fit_longrope_lists(app.state.lab); !note.empty()) app.longrope_note = note;
+    app.state.view.selected_method = static_cast<int>(kind_of(c.method));
+    app.loaded_config = c;
+    app.loaded_source = c.model_name.empty() ? source : c.model_name;
+    std::string message = "Loaded " + app.loaded_source + " (" + std::string(method_label(kind_of(c.method))) + ")";
+    for (const auto& w : c.warnings) message += "\nnote: " + w;
+    app.toasts.Info(message);
+}
+
+void app_paste_config(App& app) {
+    const char* clipboard = ImGui::GetClipboardText();
+    if (!clipboard || !*clipboard) {
+        app.toasts.Error("Paste config: the clipboard is empty. Copy a config.json or a rope_scaling block first.");
+        return;
+    }
+    auto config = parse_pasted_config(clipboard, app.state.lab.setup);
+    if (!config) {
+        const auto& e = config.error();
+        app.toasts.Error("Paste config: " + (e.field.empty() || e.message.find(e.field) != std::string::npos
+                                                 ? e.message
+                                                 : e.field + ": " + e.message));
+        return;
+    }
+    app_apply_config(app, *config, "the clipboard");
+}
+
 void app_load_file(App& app, const std::string& path) {
     auto config = load_hf_config(path);
     if (config) {
-        const ModelConfig& c = *config;
-        apply_config(app.state.lab, c.model_name, c.setup, c.method);
-        // A config has no sequence length; look at the target context, as the defaults do.
-        if (app.state.lab.setup.seq_len == 0) app.state.lab.setup.seq_len = app.state.lab.setup.target_context();
-        app.longrope_note.clear();
-        if (std::string note = fit_longrope_lists(app.state.lab); !note.empty()) app.longrope_note = note;
-        app.state.view.selected_method = static_cast<int>(kind_of(c.method));
-        std::string message = "Loaded " + (c.model_name.empty() ? path : c.model_name) + " (" +
-                              std::string(method_label(kind_of(c.method))) + ")";
-        for (const auto& w : c.warnings) message += "\nnote: " + w;
-        app.toasts.Info(message);
+        app_apply_config(app, *config, path);
         return;
     }
     auto state = load_gui_state(path);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "compute.h"
 #include "heatmap_renderer.h"
 #include "plot_widget.h"
+#include "ropescope/hf_config.h"
 #include "ropescope/plots.h"
 #include "ropescope/state.h"
 #include "style.h"
@@ -79,6 +81,8 @@ struct App {
     std::string setup_error;                // the rotary setup itself is invalid
     std::array<MethodStatus, kAllMethods.size()> method_status;
     std::string longrope_note;              // fit_longrope_lists seeded the lists
+    std::optional<ModelConfig> loaded_config;  // the last config loaded (engines differ on keys the lab drops)
+    std::string loaded_source;                 // where it came from (file name, "the clipboard")
     std::map<std::string, PlotSlot> plots;  // by plot id
     std::shared_ptr<AttentionPanel> attention_panel;  // created by app_init, released by app_shutdown
     std::shared_ptr<SearchPanel> search_panel;
@@ -114,6 +118,11 @@ void app_frame(App& app);
 void app_update(App& app);
 // Loads a config.json (or a state file) into the lab; errors go to the toasts.
 void app_load_file(App& app, const std::string& path);
+// Applies a parsed config to the lab (setup, its method enabled and selected) and remembers it
+// for the engines panel; `source` names where it came from in the toast.
+void app_apply_config(App& app, const ModelConfig& config, const std::string& source);
+// Loads a config.json, a fragment or a rope_scaling block from the clipboard (Ctrl+Shift+V).
+void app_paste_config(App& app);
 // Saves the state file now; reports the path or the error.
 void app_save_state(App& app, bool quiet);
 // Pins the current state as A (or unpins when already pinned and `toggle`).

@@ -23,6 +23,7 @@ struct Shortcut {
 
 constexpr Shortcut kShortcuts[] = {
     {"Ctrl+O", "Open a config.json (or a saved state)"},
+    {"Ctrl+Shift+V", "Load a config.json or rope_scaling block from the clipboard"},
     {"Ctrl+S", "Save the state (parameters, view, window size)"},
     {"Ctrl+E", "Export all plots (SVG, PNG, CSV, state.json, README.md)"},
     {"Ctrl+1 .. Ctrl+4", "Show the RoPE plots, the attention kernel, the LongRoPE search, the engines"},
@@ -46,6 +47,7 @@ void handle_shortcuts(App& app) {
     const bool ctrl = io.KeyCtrl;
     const bool typing = io.WantTextInput;
     if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) app.open_dialog = true;
+    if (ctrl && io.KeyShift && !typing && ImGui::IsKeyPressed(GLFW_KEY_V, false)) app_paste_config(app);
     if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) app_save_state(app, false);
     if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_E, false)) export_all(app);
     if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) app.quit = true;
@@ -65,6 +67,8 @@ void draw_menu_bar(App& app) {
         if (ImGui::MenuItem("Open config.json...", "Ctrl+O")) app.open_dialog = true;
         Tooltip("Load a Hugging Face config.json (its rope_scaling, rope_theta, head_dim ...), or a saved RopeScope "
                 "state. You can also drop the file onto the window.");
+        if (ImGui::MenuItem("Paste config from clipboard", "Ctrl+Shift+V")) app_paste_config(app);
+        Tooltip("A config.json, a fragment of one, or a bare rope_scaling / rope_parameters block.");
         if (ImGui::BeginMenu("Presets")) {
             if (app.presets.empty()) ImGui::TextDisabled("no presets found (looked for assets/presets)");
             for (const auto& preset : app.presets) {

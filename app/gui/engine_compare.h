@@ -1,0 +1,41 @@
+// "What each engine computes": the current setting as transformers (>= 4.56 and 4.48-4.55), vLLM
+// and llama.cpp would run it, each compared pair by pair with transformers. Pure (no ImGui), so
+// the engines panel only draws rows.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ropescope/engines.h"
+#include "ropescope/hf_config.h"
+#include "ropescope/result.h"
+
+namespace ropescope::gui {
+
+struct EngineRow {
+    Engine engine = Engine::Hf;
+    bool supported = true;            // false: the engine has no such method
+    std::string error;                // the engine's setting does not compute (validation error)
+    std::string method;               // e.g. "YaRN (s=4, beta 32/1)" as the engine runs it
+    double attention_factor = 1;      // multiplies cos and sin
+    double logit_scale = 1;           // attention_factor^2 * softmax-scale multiplier
+    int pairs_differing = 0;          // pairs whose theta' differs from transformers' (relative > 1e-12)
+    double max_ratio = 1;             // max over pairs of max(r, 1/r), r = theta'_engine / theta'_hf
+    bool long_factor = false;         // LongRoPE: runs its long_factor list
+    std::vector<std::string> notes;   // what this engine does differently, in plain words
+};
+
+// The HF model config the engines read for `setup` + `method`: to_hf_json, read back with the
+// HF importer, so the table describes exactly the block the panel offers to copy.
+Result<ModelConfig> config_for_setting(const RopeSetup& setup, const Method& method);
+
+// One row per engine (hf, hf-4.5x, vllm, llama.cpp) for `config`; never fails (errors go in rows).
+std::vector<EngineRow> compare_engines(const ModelConfig& config);
+
+// Text pasted from the clipboard as a config: a full config.json (it has head_dim, hidden_size or
+// model_type), a fragment of one (e.g. {"rope_theta": ..., "rope_scaling": {...}}) laid over the
+// current setting, or a bare rope_scaling / rope_parameters block (it has rope_type or type).
+// Errors name the JSON key, as the file importer's do.
+Result<ModelConfig> parse_pasted_config(const std::string& text, const RopeSetup& current_setup);
+
+}  // namespace ropescope::gui
