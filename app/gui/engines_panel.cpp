@@ -3,6 +3,7 @@
 // engine's own format, ready to copy. Paste a config or a rope_scaling block from the clipboard.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -73,18 +74,23 @@ void CodeBlock(App& app, const char* title, const char* id, const std::string& t
         ImGui::SetClipboardText(text.c_str());
         app.toasts.Info(std::string("Copied the ") + title + " to the clipboard.");
     }
-    // Wrapped monospace text on a frame (InputTextMultiline cannot wrap long vLLM lines).
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8.0f * s, 6.0f * s));
-    ImGui::BeginChild("##text", ImVec2(-1.0f, 0), true, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_AlwaysUseWindowPadding);
+    // Wrapped monospace text on a frame (InputTextMultiline cannot wrap long vLLM lines), as tall
+    // as the text up to 18 lines, then scrolled.
+    const ImVec2 padding(8.0f * s, 6.0f * s);
     ImGui::PushFont(app.fonts.mono);
+    const float wrap_width = ImGui::GetContentRegionAvail().x - 2 * padding.x - ImGui::GetStyle().ScrollbarSize;
+    const float text_height = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap_width).y;
+    const float height = std::min(text_height, 18.0f * ImGui::GetTextLineHeight()) + 2 * padding.y + 2.0f * s;
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, padding);
+    ImGui::BeginChild("##text", ImVec2(-1.0f, height), true, ImGuiWindowFlags_AlwaysUseWindowPadding);
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
-    ImGui::PopFont();
     ImGui::EndChild();
     ImGui::PopStyleVar();
     ImGui::PopStyleColor();
+    ImGui::PopFont();
     ImGui::PopID();
 }
 
