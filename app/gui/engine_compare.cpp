@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include <nlohmann/json.hpp>
-
 #include "ropescope/plots.h"
 #include "ropescope/rope.h"
 
@@ -50,27 +48,7 @@ std::vector<EngineRow> compare_engines(const ModelConfig& config) {
 }
 
 Result<ModelConfig> parse_pasted_config(const std::string& text, const RopeSetup& current_setup) {
-    const auto pasted = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (pasted.is_discarded())
-        return Error{"clipboard", "the clipboard does not hold valid JSON (expected a config.json or a rope_scaling "
-                                  "block)."};
-    if (!pasted.is_object())
-        return Error{"clipboard", "the clipboard holds JSON " + std::string(pasted.type_name()) +
-                                      ", expected an object (a config.json or a rope_scaling block)."};
-    if (pasted.contains("head_dim") || pasted.contains("hidden_size") || pasted.contains("model_type") ||
-        pasted.contains("qk_rope_head_dim"))
-        return parse_hf_config(text);  // a full config: its own head dims, no mixing with ours
-
-    // The current setting without scaling, as an HF config, under what was pasted.
-    auto merged = nlohmann::json::parse(to_hf_json(current_setup, DefaultMethod{}));
-    merged.erase("rope_scaling");
-    merged["max_position_embeddings"] = current_setup.original_max_position_embeddings;
-    if (pasted.contains("rope_type") || pasted.contains("type")) {
-        merged["rope_scaling"] = pasted;  // a bare block
-    } else {
-        for (const auto& [key, value] : pasted.items()) merged[key] = value;
-    }
-    return parse_hf_config(merged.dump());
+    return import_setting(text, current_setup);
 }
 
 }  // namespace ropescope::gui

@@ -32,10 +32,8 @@ Result<ModelConfig> config_for_setting(const RopeSetup& setup, const Method& met
 // One row per engine (hf, hf-4.5x, vllm, llama.cpp) for `config`; never fails (errors go in rows).
 std::vector<EngineRow> compare_engines(const ModelConfig& config);
 
-// Text pasted from the clipboard as a config: a full config.json (it has head_dim, hidden_size or
-// model_type), a fragment of one (e.g. {"rope_theta": ..., "rope_scaling": {...}}) laid over the
-// current setting, or a bare rope_scaling / rope_parameters block (it has rope_type or type).
-// Errors name the JSON key, as the file importer's do.
+// Text pasted from the clipboard: any format import_setting reads (a config.json, a fragment, a
+// bare rope_scaling block, vLLM arguments, llama.cpp flags), over the current setup.
 Result<ModelConfig> parse_pasted_config(const std::string& text, const RopeSetup& current_setup);
 
 }  // namespace ropescope::gui

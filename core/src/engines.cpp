@@ -184,6 +184,12 @@ std::string num(double value) { return format_number(value); }
 
 }  // namespace
 
+double llamacpp_yarn_mscale(double factor) { return factor > 1 ? 1.0 + 0.1 * std::log(factor) : 1.0; }
+
+namespace {
+
+}  // namespace
+
 std::string to_hf_json(const RopeSetup& setup, const Method& method) {
     return hf_fragment(setup, method).dump(2) + "\n";
 }
@@ -223,8 +229,10 @@ std::string to_llamacpp_args(const RopeSetup& setup, const Method& method) {
                               " --yarn-ext-factor 1 --yarn-beta-fast " + num(y.beta_fast) + " --yarn-beta-slow " +
                               num(y.beta_slow);
             auto result = compute_rope(setup, method);
+            // ggml's rope multiplies --yarn-attn-factor by its own 1 + 0.1 ln(s) (when ext_factor != 0),
+            // so a different HF attention factor A is written as A / (1 + 0.1 ln s).
             if (result && (y.attention_factor || y.mscale))
-                out += " --yarn-attn-factor " + num(result->attention_factor);
+                out += " --yarn-attn-factor " + num(result->attention_factor / llamacpp_yarn_mscale(setup.factor));
             out += ctx + "\n";
             if (!y.truncate) out += "# llama.cpp always rounds the correction dims: truncate=false is not expressible.\n";
             if (y.mscale_all_dim)

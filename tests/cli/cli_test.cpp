@@ -268,5 +268,35 @@ TEST(CliDecay, JsonAppliesTheAttentionFactor) {
     EXPECT_EQ(json::parse(raw.out)["methods"][0]["logit"][0].get<double>(), 1.0);
 }
 
+// convert --to X, then convert --from that file --to hf: the same HF block as converting directly.
+TEST(CliConvert, EveryFormatReadsBack) {
+    const std::vector<std::string> setting = {"--method", "yarn", "--factor", "4", "--rope-theta", "1e6",
+                                              "--original-max-position-embeddings", "32768"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"convert"};
+        args.insert(args.end(), setting.begin(), setting.end());
+        args.insert(args.end(), extra.begin(), extra.end());
+        return args;
+    };
+    const CliRun direct = run_cli(with({"--to", "hf"}));
+    ASSERT_EQ(direct.exit_code, 0) << describe(direct);
+    for (const std::string target : {"hf", "vllm", "llama.cpp"}) {
+        const CliRun exported = run_cli(with({"--to", target}));
+        ASSERT_EQ(exported.exit_code, 0) << describe(exported);
+        const fs::path file = temp_dir() / ("setting-" + target + ".txt");
+        std::ofstream(file) << exported.out;
+        const CliRun back = run_cli({"convert", "--from", file.string(), "--head-dim", "128", "--to", "hf"});
+        ASSERT_EQ(back.exit_code, 0) << target << ": " << describe(back);
+        EXPECT_EQ(back.out, direct.out) << target;
+    }
+    const CliRun both = run_cli({"convert", "--from", "x", "--method", "yarn", "--to", "hf"});
+    EXPECT_EQ(both.exit_code, 2);
+    EXPECT_NE(both.err.find("either --from or --config/--method"), std::string::npos) << both.err;
+    const CliRun missing = run_cli({"convert", "--from", (temp_dir() / "nope.txt").string(), "--to", "hf"});
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("--from: cannot read"), std::string::npos) << missing.err;
+    EXPECT_TRUE(missing.out.empty());
+}
+
 }  // namespace
 }  // namespace ropescope

@@ -1,4 +1,5 @@
 // Engine differences, conversion to HF/vLLM/llama.cpp with round trips, and hostile configs.
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -172,6 +173,120 @@ TEST(Convert, LlamaCppFlagsOrPlainStatements) {
     ASSERT_TRUE(ntk.ok());
     EXPECT_NE(to_llamacpp_args(setup, NtkMethod{}).find("--rope-freq-base 40889.9"), std::string::npos)
         << to_llamacpp_args(setup, NtkMethod{});
+}
+
+// import_setting reads every format back: the same frequencies and attention factor as the setting
+// that was written, for every method each format can express.
+void expect_import_round_trip(const std::string& text, const RopeSetup& setup, const Method& method,
+                              const std::string& what, bool same_kind = true) {
+    auto before = compute_rope(setup, method);
+    ASSERT_TRUE(before.ok()) << what;
+    RopeSetup base;  // only the head dims come from the base: everything else from the text
+    base.head_dim = setup.head_dim;
+    base.original_max_position_embeddings = setup.original_max_position_embeddings;
+    auto imported = import_setting(text, base);
+    ASSERT_TRUE(imported.ok()) << what << ": " << imported.error().message << "\n" << text;
+    auto after = compute_rope(imported->setup, imported->method);
+    ASSERT_TRUE(after.ok()) << what;
+    if (same_kind) {
+        EXPECT_EQ(after->kind, before->kind) << what << "\n" << text;
+    }
+    // Plain RoPE has no factor to carry (rope_scaling null): only its frequencies survive.
+    if (before->kind != MethodKind::Default) {
+        EXPECT_EQ(after->target_context, before->target_context) << what << "\n" << text;
+    }
+    EXPECT_NEAR(after->attention_factor, before->attention_factor, 1e-12) << what << "\n" << text;
+    ASSERT_EQ(after->inv_freq.size(), before->inv_freq.size()) << what;
+    for (std::size_t i = 0; i < before->inv_freq.size(); ++i)
+        EXPECT_NEAR(after->inv_freq[i], before->inv_freq[i], 1e-12 * before->inv_freq[i]) << what << " pair " << i;
+}
+
+TEST(Import, EveryFormatRoundTrips) {
+    RopeSetup setup;
+    setup.head_dim = 128;
+    setup.rope_theta = 500000;
+    setup.original_max_position_embeddings = 8192;
+    setup.factor = 4;
+    YarnMethod yarn;
+    yarn.beta_fast = 24;
+    YarnMethod deepseek_like;  // an attention factor other than 0.1 ln s + 1
+    deepseek_like.mscale = 0.707;
+    deepseek_like.mscale_all_dim = 0.0;
+    YarnMethod overridden;
+    overridden.attention_factor = 1.5;
+    for (const Method& method : {Method{DefaultMethod{}}, Method{LinearMethod{}}, Method{yarn}, Method{deepseek_like},
+                                 Method{overridden}}) {
+        const std::string name(method_name(kind_of(method)));
+        expect_import_round_trip(to_hf_json(setup, method), setup, method, "hf " + name);
+        expect_import_round_trip(to_vllm_args(setup, method), setup, method, "vllm " + name);
+        if (kind_of(method) != MethodKind::Default)  // llama.cpp's default has no factor: only L' = ctx-size
+            expect_import_round_trip(to_llamacpp_args(setup, method), setup, method, "llama.cpp " + name);
+    }
+    // NTK-aware reaches llama.cpp as plain RoPE with the enlarged base: same frequencies, other kind.
+    expect_import_round_trip(to_llamacpp_args(setup, NtkMethod{}), setup, NtkMethod{}, "llama.cpp ntk", false);
+    for (const auto& entry : std::filesystem::directory_iterator(ROPESCOPE_PRESETS_DIR)) {
+        auto config = load_hf_config(entry.path().string());
+        ASSERT_TRUE(config.ok());
+        expect_import_round_trip(to_vllm_args(config->setup, config->method), config->setup, config->method,
+                                 "vllm " + entry.path().filename().string());
+    }
+}
+
+TEST(Import, LlamaCppAttentionFactorIncludesGgmlsOwnMscale) {
+    // ggml multiplies --yarn-attn-factor by 1 + 0.1 ln s: the flag 1 means HF's default factor.
+    RopeSetup base;
+    auto plain = import_setting("--rope-scaling yarn --rope-scale 8 --yarn-orig-ctx 4096", base);
+    ASSERT_TRUE(plain.ok()) << plain.error().message;
+    EXPECT_FALSE(std::get<YarnMethod>(plain->method).attention_factor.has_value());
+    auto scaled = import_setting("--rope-scaling yarn --rope-scale 8 --yarn-attn-factor 0.5", base);
+    ASSERT_TRUE(scaled.ok()) << scaled.error().message;
+    EXPECT_NEAR(*std::get<YarnMethod>(scaled->method).attention_factor, 0.5 * (1 + 0.1 * std::log(8.0)), 1e-12);
+}
+
+TEST(Import, FormatsAreDetectedAndPartsMerged) {
+    RopeSetup base;
+    base.head_dim = 96;
+    base.rope_theta = 10000;
+    auto bare = import_setting(R"({"type": "linear", "factor": 2})", base);
+    ASSERT_TRUE(bare.ok()) << bare.error().message;
+    EXPECT_EQ(kind_of(bare->method), MethodKind::Linear);
+    EXPECT_EQ(bare->setup.head_dim, 96);
+    auto vllm_old = import_setting(R"(--rope-scaling '{"rope_type": "dynamic", "factor": 2}')", base);
+    ASSERT_TRUE(vllm_old.ok()) << vllm_old.error().message;
+    EXPECT_EQ(kind_of(vllm_old->method), MethodKind::Dynamic);
+    auto flags = import_setting("# a comment line\n--rope-freq-scale=0.25 --ctx-size 16384 -ngl 99", base);
+    ASSERT_TRUE(flags.ok()) << flags.error().message;
+    EXPECT_EQ(kind_of(flags->method), MethodKind::Linear);  // a scale without --rope-scaling: linear, with a warning
+    EXPECT_DOUBLE_EQ(flags->setup.factor, 4.0);
+    EXPECT_EQ(flags->setup.target_context(), 16384);
+    EXPECT_FALSE(flags->warnings.empty());
+}
+
+TEST(Import, BadSettingsNameTheFlag) {
+    RopeSetup base;
+    const struct {
+        const char* text;
+        const char* expected;
+    } cases[] = {
+        {"", "empty"},
+        {"hello world", "not recognised"},
+        {"--rope-scaling warp", "--rope-scaling: \"warp\" is not allowed"},
+        {"--rope-scaling yarn --rope-scale", "--rope-scale: missing its value"},
+        {"--rope-scaling yarn --rope-scale abc", "--rope-scale: \"abc\" is not a finite number"},
+        {"--rope-scaling linear --rope-scale 0", "factor"},
+        {"--rope-scaling yarn --rope-scale 4 --yarn-orig-ctx 0", "--yarn-orig-ctx: 0 is not allowed"},
+        {"--rope-scaling yarn --rope-scale 4 --yarn-ext-factor 0.5", "--yarn-ext-factor: 0.5 is not supported"},
+        {"--rope-scale 4 --rope-freq-scale 0.5", "disagree"},
+        {"--hf-overrides '{\"rope_scaling\": {\"rope_type\": \"yarn\"}}'", "factor"},
+        {"--hf-overrides '{\"rope_theta\": 1e6", "unterminated"},
+        {"[1, 2]", "expected a JSON object"},
+    };
+    for (const auto& c : cases) {
+        auto result = import_setting(c.text, base);
+        ASSERT_FALSE(result.ok()) << c.text;
+        EXPECT_NE(result.error().message.find(c.expected), std::string::npos)
+            << c.text << " -> " << result.error().message;
+    }
 }
 
 // Hostile inputs: each gets a clear error naming what is wrong; none crashes.

@@ -1,4 +1,4 @@
-// libFuzzer target: the config parser and everything downstream of it must never crash,
+// libFuzzer target: the config parser (and the setting importer) and everything downstream of it must never crash,
 // hang or leak, whatever the bytes. Built with clang -fsanitize=fuzzer,address,undefined by
 // scripts/fuzz.sh; seeded with assets/presets.
 #include <cstddef>
@@ -14,6 +14,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace ropescope;
     const std::string_view text(reinterpret_cast<const char*>(data), size);
+    // The clipboard / --from importer reads the same bytes as any of its three formats.
+    if (auto imported = import_setting(text, RopeSetup{}); imported && imported->setup.rotary_dim() <= 4096)
+        (void)compute_rope(imported->setup, imported->method);
     auto config = parse_hf_config(text);
     if (!config) return 0;
     // Keep the downstream work bounded: huge pair counts are valid but slow to fuzz.
@@ -32,6 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto again = parse_hf_config(to_hf_json(config->setup, config->method));
     if (!again) __builtin_trap();
     (void)to_vllm_args(config->setup, config->method);
-    (void)to_llamacpp_args(config->setup, config->method);
+    // Every format we write must read back.
+    if (!import_setting(to_vllm_args(config->setup, config->method), config->setup)) __builtin_trap();
+    (void)import_setting(to_llamacpp_args(config->setup, config->method), config->setup);
     return 0;
 }

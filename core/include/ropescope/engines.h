@@ -47,4 +47,21 @@ std::string to_vllm_args(const RopeSetup& setup, const Method& method);
 // when it has no equivalent, followed by what would be needed instead.
 std::string to_llamacpp_args(const RopeSetup& setup, const Method& method);
 
+// The magnitude factor ggml's YaRN rope applies on top of --yarn-attn-factor: 1 + 0.1 ln(factor)
+// (1 for factor <= 1).
+double llamacpp_yarn_mscale(double factor);
+
+// Reads a setting back from any of the three formats above, detected from the text:
+// - a Hugging Face config: a whole config.json (it has head_dim, hidden_size, qk_rope_head_dim or
+//   model_type), a fragment of one (e.g. {"rope_theta": ..., "rope_scaling": {...}}) laid over
+//   `base`, or a bare rope_scaling / rope_parameters block (it has rope_type or type);
+// - vLLM arguments: --hf-overrides JSON (a fragment, laid over `base`) and --max-model-len;
+// - llama.cpp flags: --rope-scaling, --rope-scale / --rope-freq-scale, --rope-freq-base,
+//   --yarn-orig-ctx, --yarn-beta-fast/slow, --yarn-attn-factor, --yarn-ext-factor, --ctx-size.
+// `base` supplies what the text does not say (head_dim, rope_theta, L, ...). Lines starting with #
+// are comments. Unknown flags are warnings; bad values are errors naming the flag or key.
+// Round trip: import_setting(to_X(setup, method), setup) computes the same frequencies, except
+// where to_X says the engine cannot express the setting.
+Result<ModelConfig> import_setting(std::string_view text, const RopeSetup& base);
+
 }  // namespace ropescope
