@@ -4,6 +4,7 @@
 #include <ctime>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 
@@ -57,32 +58,6 @@ std::string timestamp() {
     char buffer[32];
     std::strftime(buffer, sizeof buffer, "%Y%m%d-%H%M%S", &local);
     return buffer;
-}
-
-std::string readme(const App& app) {
-    const LabState& lab = app.state.lab;
-    const RopeSetup& s = lab.setup;
-    std::string text = "# RopeScope export\n\n";
-    if (!lab.model_name.empty()) text += "Model: " + lab.model_name + "\n\n";
-    text += "## Rotary setup\n\n";
-    text += "| parameter | value |\n|---|---|\n";
-    text += "| head_dim | " + std::to_string(s.head_dim) + " |\n";
-    text += "| partial_rotary_factor | " + format_number(s.partial_rotary_factor) + " |\n";
-    if (s.rotary_dim_override > 0) text += "| qk_rope_head_dim | " + std::to_string(s.rotary_dim_override) + " |\n";
-    text += "| rotary dimension d | " + std::to_string(s.rotary_dim()) + " |\n";
-    text += "| rope_theta | " + format_number(s.rope_theta) + " |\n";
-    text += "| original_max_position_embeddings (L) | " + std::to_string(s.original_max_position_embeddings) + " |\n";
-    text += "| factor (s) | " + format_number(s.factor) + " |\n";
-    text += "| target context L' | " + std::to_string(s.target_context()) + " |\n";
-    text += "| max_position_embeddings | " + std::to_string(s.effective_max_position_embeddings()) + " |\n";
-    text += "| seq_len | " + (s.seq_len > 0 ? std::to_string(s.seq_len) : std::string("none")) + " |\n\n";
-    text += "## Methods\n\n";
-    for (const auto& entry : app.entries) text += "- " + legend_label(entry.result) + "\n";
-    text += "\n## Files\n\n";
-    for (const auto& id : plot_ids()) text += "- `" + id + ".svg`, `" + id + ".png`, `" + id + ".csv`\n";
-    text += "- `state.json`: the full state; regenerate every figure with\n\n";
-    text += "      ropescope-cli export --plot all --state state.json --out DIR\n";
-    return text;
 }
 
 }  // namespace
@@ -173,21 +148,31 @@ void export_all(App& app) {
     const ThemeKind theme = app.state.view.export_theme;
     int written = 0;
     std::string failures;
+    std::vector<ReadmeFile> listing;
     for (const auto& id : plot_ids()) {
         const Figure figure = shown_figure(app, id);
         for (const ExportFormat format : {ExportFormat::Svg, ExportFormat::Png, ExportFormat::Csv}) {
             if (format == ExportFormat::Png && !png_export_available()) continue;
-            const std::string path = (fs::path(dir) / (id + "." + export_extension(format))).string();
-            const Status status = write_figure(app, figure, path, format, theme);
-            if (status) ++written;
-            else failures += "\n" + status.error().message;
+            const std::string name = id + "." + export_extension(format);
+            const Status status = write_figure(app, figure, (fs::path(dir) / name).string(), format, theme);
+            if (status) {
+                ++written;
+                listing.push_back({name, figure.title});
+            } else {
+                failures += "\n" + status.error().message;
+            }
         }
     }
+    listing.push_back({"state.json", "the lab state: setup, methods and their parameters, plot options"});
+    // The CLI regenerates the figures as the defaults show them (zoom and hidden series are GUI-only).
+    const std::string command = std::string("ropescope-cli export --plot all --state state.json --theme ") +
+                                theme_name(theme) + " --out DIR";
     if (auto s = write_file_atomic((fs::path(dir) / "state.json").string(), state_to_json(app.state.lab).dump(2) + "\n"); s)
         ++written;
     else
         failures += "\n" + s.error().message;
-    if (auto s = write_file_atomic((fs::path(dir) / "README.md").string(), readme(app)); s) ++written;
+    if (auto s = write_file_atomic((fs::path(dir) / "README.md").string(), state_readme(app.state.lab, listing, command)); s)
+        ++written;
     else failures += "\n" + s.error().message;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (failures.empty()) {
