@@ -2,7 +2,7 @@
 // the requested size, not blank, and pixels of every enabled method's colour in the plot area.
 //
 // Usage: gui_screenshot_test APP CASE OUTDIR
-//   CASE: default | all | longrope | side_by_side | overlay | scale2
+//   CASE: default | all | longrope | side_by_side | overlay | scale2 | engines
 // Exit status: 0 pass, 1 fail, 77 skipped (xvfb-run missing).
 #include <stb_image.h>
 
@@ -114,6 +114,12 @@ int main(int argc, char** argv) {
         expected = pinned_state(name == "overlay" ? CompareMode::Overlay : CompareMode::SideBySide);
         if (!write_state(expected, state_path)) return 1;
         args = "--state " + quote(state_path);
+    } else if (name == "engines") {
+        // The Engines tab on Qwen2.5's YaRN x4: transformers 4.48-4.55 differs (amber), the others agree (green).
+        const std::string config = std::string(ROPESCOPE_PRESETS_DIR) + "/qwen2.5-7b-instruct-yarn.json";
+        expected.view.workspace = Workspace::Engines;
+        if (!write_state(expected, state_path)) return 1;
+        args = "--state " + quote(state_path) + " --config " + quote(config);
     } else if (name == "scale2") {
         width = 3200;
         height = 2000;
@@ -164,6 +170,16 @@ int main(int argc, char** argv) {
 
     // Each enabled method's colour in the plot area (right of the 360 px control panel).
     const int plot_x0 = static_cast<int>(380 * scale);
+    if (expected.view.workspace == Workspace::Engines) {
+        // kWarningColor and kOkColor of app/gui/style.h: "40 pairs differ" and "same frequencies".
+        const long amber = count_color(pixels, w, h, plot_x0, Color{240, 200, 90, 255}, 10);
+        const long green = count_color(pixels, w, h, plot_x0, Color{120, 210, 140, 255}, 10);
+        check(amber >= 30, "an engine that differs, in amber: " + std::to_string(amber) + " pixels (>= 30)");
+        check(green >= 30, "engines that agree, in green: " + std::to_string(green) + " pixels (>= 30)");
+        stbi_image_free(pixels);
+        std::printf("%s: %d failure(s)\n", name.c_str(), g_failures);
+        return g_failures == 0 ? 0 : 1;
+    }
     std::vector<MethodKind> kinds;
     for (const auto& entry : compute_entries(expected.lab, nullptr)) kinds.push_back(entry.result.kind);
     if (expected.view.pinned_a)
