@@ -80,48 +80,6 @@ void load_references(App& app, SearchPanel& p) {
     }
 }
 
-// Phi-3's reference lines in colours readable on `theme`: the core draws them black and dark grey
-// (the light export theme); on the dark screen they become light greys.
-void recolor_references(Figure& figure, ThemeKind theme) {
-    const Color dark[] = {Color{0xe4, 0xe4, 0xe4, 255}, Color{0xa6, 0xa6, 0xa6, 255}};
-    const Color light[] = {Color{0x22, 0x22, 0x22, 255}, Color{0x6e, 0x6e, 0x6e, 255}};
-    for (auto& panel : figure.panels) {
-        std::size_t k = 0;
-        for (auto& series : panel.series) {
-            if (series.label.find("long_factor") == std::string::npos) continue;
-            series.color = theme == ThemeKind::Dark ? dark[k % 2] : light[k % 2];
-            ++k;
-        }
-    }
-}
-
-// The items of an Export popup, as export_figure_menu, with the references recoloured per theme.
-void ExportMenu(App& app, const Figure& shown, const std::string& name) {
-    const struct {
-        const char* label;
-        ExportFormat format;
-        ThemeKind theme;
-    } items[] = {
-        {"SVG, light (slides, papers)", ExportFormat::Svg, ThemeKind::Light},
-        {"SVG, dark", ExportFormat::Svg, ThemeKind::Dark},
-        {"PNG, light", ExportFormat::Png, ThemeKind::Light},
-        {"PNG, dark", ExportFormat::Png, ThemeKind::Dark},
-        {"CSV (the numbers)", ExportFormat::Csv, ThemeKind::Light},
-        {"JSON (the figure)", ExportFormat::Json, ThemeKind::Light},
-    };
-    for (const auto& item : items) {
-        const bool enabled = item.format != ExportFormat::Png || png_export_available();
-        if (ImGui::MenuItem(item.label, nullptr, false, enabled)) {
-            Figure figure = shown;
-            recolor_references(figure, item.theme);
-            for (auto& panel : figure.panels) panel.legend = true;  // the screen shows it above the plot
-            export_figure(app, figure, name, item.format, item.theme);
-        }
-    }
-    ImGui::Separator();
-    ImGui::TextDisabled("to %s", export_directory(app).c_str());
-}
-
 // Same rotary frequencies (what the factors were searched for).
 bool same_rotary(const RopeSetup& a, const RopeSetup& b) {
     return a.num_pairs() == b.num_pairs() && a.rope_theta == b.rope_theta &&
@@ -181,16 +139,7 @@ void refresh(App& app, SearchPanel& p) {
     if (!p.snap.has_best)  // before the first generation: the seeds and references only
         for (auto& panel : p.factors.panels)
             std::erase_if(panel.series, [](const Series& s) { return s.method == "longrope"; });
-    // Each reference its own key (legend hiding, CSV column): "Phi-3-mini-128k", not both "reference".
-    for (auto& panel : p.factors.panels)
-        for (auto& series : panel.series)
-            if (series.method == "reference") series.method = series.label.substr(0, series.label.find(' '));
-    recolor_references(p.factors, ThemeKind::Dark);
-    // Legends are drawn above the plots (LegendStrip): inside, they would cover the step the search
-    // finds and the seeds' labels.
-    for (auto& panel : p.factors.panels) panel.legend = false;
     p.fitness = longrope_fitness_figure(p.snap.result, caption);
-    for (auto& panel : p.fitness.panels) panel.legend = false;
     ++p.figures_generation;
 }
 
@@ -479,65 +428,9 @@ void ActionBar(App& app, SearchPanel& p, const Status& valid) {
 // ---------------------------------------------------------------------------------------------
 // Plots and table
 
-// The legend of `figure` as a wrapping row of entries (line swatch, dot, label) within `width`;
-// a click hides or shows the series, as a click on the plot's own legend does.
-void LegendStrip(const Figure& figure, PlotView& view, float width) {
-    if (figure.panels.empty()) return;
-    const float s = UiScale();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float swatch = 22.0f * s, pad = 6.0f * s, gap = 14.0f * s;
-    const float h = ImGui::GetTextLineHeight();
-    const float x0 = ImGui::GetCursorPosX();
-    float x = 0;
-    bool first = true;
-    for (const Series& series : figure.panels.front().series) {
-        if (!series.in_legend) continue;
-        const std::string key = series_key(series);
-        const bool visible = !view.hidden.contains(key);
-        const float w = swatch + pad + ImGui::CalcTextSize(series.label.c_str()).x;
-        if (!first) {
-            if (x + gap + w <= width) {
-                ImGui::SameLine(0, gap);
-                x += gap;
-            } else {
-                x = 0;
-                ImGui::SetCursorPosX(x0);
-            }
-        }
-        first = false;
-        x += w;
-        const ImVec2 pos = ImGui::GetCursorScreenPos();
-        ImGui::PushID(key.c_str());
-        if (ImGui::InvisibleButton("##entry", ImVec2(w, h))) {
-            if (!view.hidden.erase(key)) view.hidden.insert(key);
-            ++view.version;
-        }
-        const bool hovered = ImGui::IsItemHovered();
-        ImGui::PopID();
-        Tooltip(visible ? "Click to hide this series." : "Click to show this series.");
-        const ImU32 color = visible ? to_imu32(series.color) : IM_COL32(110, 114, 122, 160);
-        const float cy = pos.y + h * 0.5f;
-        const float thick = std::max(1.5f, 2.0f * s * series.width_scale);
-        if (series.kind != SeriesKind::Points) {
-            const float dash = series.style == LineStyle::Dashed ? 5.0f * s : series.style == LineStyle::Dotted ? 1.8f * s : 0;
-            if (dash == 0) {
-                dl->AddLine(ImVec2(pos.x, cy), ImVec2(pos.x + swatch, cy), color, thick);
-            } else {
-                const float step = series.style == LineStyle::Dashed ? dash * 1.7f : dash * 2.2f;
-                for (float t = 0; t < swatch; t += step)
-                    dl->AddLine(ImVec2(pos.x + t, cy), ImVec2(pos.x + std::min(swatch, t + dash), cy), color, thick);
-            }
-        }
-        if (series.kind != SeriesKind::Line) dl->AddCircleFilled(ImVec2(pos.x + swatch * 0.5f, cy), 3.2f * s, color);
-        const ImU32 text = visible ? (hovered ? IM_COL32(255, 255, 255, 255) : ImGui::GetColorU32(ImGuiCol_Text))
-                                   : IM_COL32(120, 124, 132, 255);
-        dl->AddText(ImVec2(pos.x + swatch + pad, pos.y), text, series.label.c_str());
-    }
-}
-
-// A plot in a framed cell: a toolbar (hint or legend, Fit, Export) over the plot widget.
+// A plot in a framed cell: a toolbar (hint, Fit, Export) over the plot widget.
 void PlotCell(App& app, const char* id, const char* export_name, const Figure& figure, std::uint64_t generation,
-              PlotWidget& widget, PlotView& view, ImVec2 size, const char* empty_text, bool legend_strip = false) {
+              PlotWidget& widget, PlotView& view, ImVec2 size, const char* empty_text) {
     const float s = UiScale();
     ImGui::PushID(id);
     ImGui::PushStyleColor(ImGuiCol_ChildBg, to_imvec4(dark_theme().background));
@@ -551,16 +444,11 @@ void PlotCell(App& app, const char* id, const char* export_name, const Figure& f
     const float start_x = ImGui::GetCursorPosX();
     const float full = ImGui::GetContentRegionAvail().x;
     const float toolbar_y = ImGui::GetCursorPosY();
-    if (legend_strip && !empty_text) {
-        ImGui::SetCursorPosY(toolbar_y + style.FramePadding.y);
-        LegendStrip(figure, view, full - right_width - 12.0f * s);
-    } else {
-        ImGui::PushStyleColor(ImGuiCol_Text, kMutedColor);
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(view.x || view.y ? "zoomed: double-click or Fit to reset"
-                                                : "wheel: zoom   drag: pan   legend: hide");
-        ImGui::PopStyleColor();
-    }
+    ImGui::PushStyleColor(ImGuiCol_Text, kMutedColor);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(view.x || view.y ? "zoomed: double-click or Fit to reset"
+                                            : "wheel: zoom   drag: pan   legend: hide");
+    ImGui::PopStyleColor();
     const float after_y = ImGui::GetCursorPosY();
     ImGui::SetCursorPosY(toolbar_y);
     ImGui::SetCursorPosX(start_x + full - right_width);
@@ -578,7 +466,7 @@ void PlotCell(App& app, const char* id, const char* export_name, const Figure& f
     ImGui::EndDisabled();
     Tooltip("Export this plot as shown: SVG, PNG, CSV or JSON.");
     if (ImGui::BeginPopup("##export")) {
-        ExportMenu(app, widget.Shown(), export_name);
+        export_figure_menu(app, widget.Shown(), export_name);
         ImGui::EndPopup();
     }
     ImGui::PopStyleVar(2);
@@ -778,14 +666,13 @@ void draw_search_panel(App& app) {
     const float fitness_w = rest.x - gap - factors_w;
     const bool has_run = p.snap.running || p.snap.has_best;
     PlotCell(app, "factors", "longrope-factors", p.factors, p.figures_generation, p.factors_widget, p.factors_view,
-             ImVec2(factors_w, plots_h), nullptr, true);
+             ImVec2(factors_w, plots_h), nullptr);
     ImGui::SameLine(0, gap);
     PlotCell(app, "fitness", "longrope-fitness", p.fitness, p.figures_generation, p.fitness_widget, p.fitness_view,
              ImVec2(fitness_w, plots_h),
              has_run && !p.snap.result.best_per_generation.empty() ? nullptr
              : has_run                                             ? "Evaluating generation 0 ..."
-                                                                   : "Press Start: best and mean fitness per generation",
-             true);
+                                                                   : "Press Start: best and mean fitness per generation");
 
     ImGui::BeginChild("##terms_cell", ImVec2(factors_w, 0), false, ImGuiWindowFlags_NoScrollbar);
     TermsTable(app, p);

@@ -51,10 +51,12 @@ Fonts load_fonts(float scale) {
         fonts.plot = add_ttf(kSans, theme.font_size * scale);
         fonts.plot_title = add_ttf(bold, theme.title_size * scale);
         fonts.plot_small = add_ttf(kSans, (theme.font_size - 2) * scale);
+        fonts.plot_tiny = add_ttf(kSans, (theme.font_size - 4) * scale);
     } else {
         // ProggyClean is a 13 px bitmap font: integer multiples stay crisp.
         const float px = 13.0f * std::max(1.0f, std::round(scale));
-        fonts.ui = fonts.ui_bold = fonts.mono = fonts.plot = fonts.plot_title = fonts.plot_small = add_default(px);
+        fonts.ui = fonts.ui_bold = fonts.mono = fonts.plot = fonts.plot_title = fonts.plot_small = fonts.plot_tiny =
+            add_default(px);
     }
     io.Fonts->Build();
     return fonts;
@@ -62,17 +64,16 @@ Fonts load_fonts(float scale) {
 
 ImFont* plot_font(const Fonts& fonts, float px, bool bold) {
     if (bold && fonts.plot_title) return fonts.plot_title;
-    ImFont* best = fonts.plot;
-    float best_distance = 1e9f;
-    for (ImFont* font : {fonts.plot, fonts.plot_small, fonts.ui}) {
+    // The largest font not larger than px: scaled up, never down. Scaled down, a glyph one pixel
+    // tall (a hyphen) can fall between pixel centres and vanish.
+    ImFont* best = nullptr;
+    ImFont* smallest = nullptr;
+    for (ImFont* font : {fonts.plot, fonts.plot_small, fonts.plot_tiny, fonts.ui}) {
         if (!font) continue;
-        const float distance = std::abs(font->FontSize - px);
-        if (distance < best_distance) {
-            best_distance = distance;
-            best = font;
-        }
+        if (!smallest || font->FontSize < smallest->FontSize) smallest = font;
+        if (font->FontSize <= px + 0.25f && (!best || font->FontSize > best->FontSize)) best = font;
     }
-    return best;
+    return best ? best : smallest;
 }
 
 void apply_style(float scale) {

@@ -14,6 +14,7 @@ struct Fonts {
     ImFont* plot = nullptr;      // theme font_size * scale: tick labels, legend
     ImFont* plot_title = nullptr;  // theme title_size * scale, bold
     ImFont* plot_small = nullptr;  // captions
+    ImFont* plot_tiny = nullptr;   // captions shrunk to fit narrow plots
     bool dejavu = false;         // false: ImGui's built-in font (fonts-dejavu-core not installed)
     float scale = 1;
 };

@@ -85,7 +85,9 @@ nlohmann::json figure_to_json(const Figure& figure) {
         for (const auto& a : p.annotations) notes.push_back({{"x", number(a.x)}, {"y", number(a.y)}, {"text", a.text}});
         nlohmann::json panel = {{"title", p.title},   {"x", axis_json(p.x)},       {"y", axis_json(p.y)},
                                 {"series", series},   {"markers", markers},        {"annotations", notes},
-                                {"legend", p.legend}, {"heatmap", nullptr}};
+                                {"legend", p.legend},
+                                {"legend_placement", p.legend_placement == LegendPlacement::Above ? "above" : "inside"},
+                                {"heatmap", nullptr}};
         if (p.heatmap) panel["heatmap"] = heatmap_json(*p.heatmap);
         panels.push_back(std::move(panel));
     }

@@ -1,4 +1,5 @@
-// The legend of a panel: one row per series (swatch + label), in the corner that hides the least data.
+// The legend of a panel: one row per series (swatch + label), in the corner that hides the least
+// data; or, placed above, entries side by side in wrapping rows between the title and the plot.
 #include <algorithm>
 #include <cmath>
 
@@ -39,16 +40,83 @@ std::vector<Vec2> sample_data(const Panel& panel, const PanelLayout& layout) {
     return points;
 }
 
-}  // namespace
-
-Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const Theme& theme, const Style& style,
-                std::vector<Primitive>& out) {
+std::vector<int> legend_rows(const Panel& panel) {
     std::vector<int> rows;
     for (std::size_t i = 0; i < panel.series.size(); ++i)
         if (panel.series[i].in_legend) rows.push_back(static_cast<int>(i));
+    return rows;
+}
+
+// One entry: the series' line and/or dot swatch, then its label, vertically centred on cy.
+void add_entry(const Series& s, float x, float cy, float font, float swatch, float label_max, int panel_index,
+               const Theme& theme, const Style& style, std::vector<Primitive>& out) {
+    const Color color = s.visible ? s.color : with_alpha(theme.text_muted, 110);
+    const float line = std::min(style.line * s.width_scale, font * 0.3f);
+    if (s.kind != SeriesKind::Points) {
+        Primitive p = make_line({{x, cy}, {x + swatch, cy}}, color, line, s.style);
+        p.panel_index = panel_index;
+        out.push_back(std::move(p));
+    }
+    if (s.kind != SeriesKind::Line) {
+        Primitive dot;
+        dot.type = Primitive::Type::Circle;
+        dot.points = {{x + swatch * 0.5f, cy}};
+        dot.radius = std::max(style.marker_radius * 1.2f, line);
+        dot.color = color;
+        dot.width = 0;
+        dot.panel_index = panel_index;
+        out.push_back(std::move(dot));
+    }
+    Primitive text = make_text(elide(s.label, font, label_max), {x + swatch + font * 0.5f, cy}, font,
+                               s.visible ? theme.text : theme.text_muted, TextAlign::Left, TextBaseline::Middle);
+    text.panel_index = panel_index;
+    out.push_back(std::move(text));
+}
+
+// Entry rectangles of an "above" legend, relative to the band's top-left corner: left to right,
+// wrapping to a new row when the next entry would pass `width`.
+std::vector<Rect> band_entries(const Panel& panel, const std::vector<int>& rows, float width, float font) {
+    const float swatch = font * 2.0f, row_h = font * 1.4f, spacing = font * 1.2f;
+    std::vector<Rect> rects;
+    float x = 0, y = 0;
+    for (const int i : rows) {
+        const float w = std::min(width, swatch + font * 0.5f + text_width(panel.series[i].label, font));
+        if (x > 0 && x + w > width) {
+            x = 0;
+            y += row_h;
+        }
+        rects.push_back(Rect{x, y, x + w, y + row_h});
+        x += w + spacing;
+    }
+    return rects;
+}
+
+}  // namespace
+
+float legend_band_height(const Panel& panel, float width, const Style& style) {
+    const std::vector<int> rows = legend_rows(panel);
+    if (!panel.legend || rows.empty()) return 0;
+    return band_entries(panel, rows, width, style.font).back().y1 + style.gap;
+}
+
+Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const Theme& theme, const Style& style,
+                std::vector<Primitive>& out, const Rect* band) {
+    const std::vector<int> rows = legend_rows(panel);
     layout.legend_entries.assign(rows.size(), Rect{});
     layout.legend_series = rows;
     if (!panel.legend || rows.empty()) return Rect{};
+
+    if (band) {
+        const float font = style.font;
+        const std::vector<Rect> rects = band_entries(panel, rows, band->width(), font);
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+            const Rect r{band->x0 + rects[k].x0, band->y0 + rects[k].y0, band->x0 + rects[k].x1, band->y0 + rects[k].y1};
+            add_entry(panel.series[rows[k]], r.x0, (r.y0 + r.y1) * 0.5f, font, font * 2.0f,
+                      r.width() - font * 2.5f + 1.0f, panel_index, theme, style, out);  // +1: rounding
+            layout.legend_entries[k] = r;
+        }
+        return Rect{};  // outside the plot: nothing there for labels to avoid
+    }
 
     const Rect& plot = layout.plot;
     const float inset = style.gap;
@@ -103,34 +171,19 @@ Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const 
     out.push_back(make_fill(box, with_alpha(theme.plot_background, 225)));
     out.push_back(make_stroke(box, theme.grid, style.thin));
     for (std::size_t k = 0; k < shown; ++k) {
-        const Series& s = panel.series[rows[k]];
         const bool more = k + 1 == shown && shown < rows.size();  // the last row says how many are left out
         const float y0 = box.y0 + font * 0.3f + row_h * static_cast<float>(k);
         const float cy = y0 + row_h * 0.5f;
-        const Color color = s.visible ? s.color : with_alpha(theme.text_muted, 110);
-        const float line = std::min(style.line * s.width_scale, font * 0.3f);
-        if (!more && s.kind != SeriesKind::Points) {
-            Primitive p = make_line({{box.x0 + pad, cy}, {box.x0 + pad + swatch, cy}}, color, line, s.style);
-            p.panel_index = panel_index;
-            out.push_back(std::move(p));
+        if (more) {
+            Primitive text = make_text("+" + std::to_string(rows.size() - shown + 1) + " more",
+                                       {box.x0 + pad + swatch + font * 0.5f, cy}, font, theme.text,
+                                       TextAlign::Left, TextBaseline::Middle);
+            text.panel_index = panel_index;
+            out.push_back(std::move(text));
+            continue;
         }
-        if (!more && s.kind != SeriesKind::Line) {
-            Primitive dot;
-            dot.type = Primitive::Type::Circle;
-            dot.points = {{box.x0 + pad + swatch * 0.5f, cy}};
-            dot.radius = std::max(style.marker_radius * 1.2f, line);
-            dot.color = color;
-            dot.width = 0;
-            dot.panel_index = panel_index;
-            out.push_back(std::move(dot));
-        }
-        const std::string label = more ? "+" + std::to_string(rows.size() - shown + 1) + " more"
-                                      : elide(s.label, font, label_max);
-        Primitive text = make_text(label, {box.x0 + pad + swatch + font * 0.5f, cy}, font,
-                                   s.visible ? theme.text : theme.text_muted, TextAlign::Left, TextBaseline::Middle);
-        text.panel_index = panel_index;
-        out.push_back(std::move(text));
-        if (!more) layout.legend_entries[k] = Rect{box.x0, y0, box.x1, y0 + row_h};
+        add_entry(panel.series[rows[k]], box.x0 + pad, cy, font, swatch, label_max, panel_index, theme, style, out);
+        layout.legend_entries[k] = Rect{box.x0, y0, box.x1, y0 + row_h};
     }
     return box;
 }

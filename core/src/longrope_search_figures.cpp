@@ -26,9 +26,15 @@ Series factor_series(const std::string& label, const std::string& method, Color 
     return s;
 }
 
-// Colours of the published references (not methods of their own): black and a dark grey.
-Color reference_color(std::size_t k) {
-    return k % 2 == 0 ? Color{0x22, 0x22, 0x22, 255} : Color{0x6e, 0x6e, 0x6e, 255};
+// The published references are not methods of their own: a mid grey that reads on the light and
+// the dark theme alike, told apart by the dash pattern.
+constexpr Color kReferenceColor{0x96, 0x96, 0x96, 255};
+
+// A reference's key for legend toggles and CSV columns: its label up to the first space
+// ("Phi-3-mini-128k long_factor" -> "Phi-3-mini-128k"), so two references never share one.
+std::string reference_key(const std::string& label) {
+    const std::string key = label.substr(0, label.find(' '));
+    return key.empty() ? "reference" : key;
 }
 
 }  // namespace
@@ -44,6 +50,7 @@ Figure longrope_factors_figure(const RopeSetup& setup, const SearchResult& resul
     p.x.title = "pair index i";
     p.y.title = "factor lambda_i = theta_i / theta'_i";
     p.y.scale = AxisScale::Log;
+    p.legend_placement = LegendPlacement::Above;  // the curves fill every corner
     const std::pair<const char*, Method> seeds[] = {
         {"PI", LinearMethod{}}, {"NTK-aware", NtkMethod{}}, {"YaRN", YarnMethod{}}};
     for (const auto& [label, method] : seeds) {
@@ -57,7 +64,8 @@ Figure longrope_factors_figure(const RopeSetup& setup, const SearchResult& resul
     const std::size_t pairs = static_cast<std::size_t>(setup.num_pairs());
     for (std::size_t k = 0; k < references.size(); ++k) {
         if (references[k].factors.size() != pairs) continue;
-        Series s = factor_series(references[k].label, "reference", reference_color(k), references[k].factors);
+        Series s = factor_series(references[k].label, reference_key(references[k].label), kReferenceColor,
+                                 references[k].factors);
         s.style = k % 2 == 0 ? LineStyle::Dashed : LineStyle::Dotted;
         p.series.push_back(std::move(s));
     }
@@ -96,6 +104,7 @@ Figure longrope_fitness_figure(const SearchResult& result, const std::string& ca
     p.title = "proxy fitness (lower is better)";
     p.x.title = "generation";
     p.y.title = "fitness";
+    p.legend_placement = LegendPlacement::Above;  // inside, it would cover the seeds' labels
     bool positive = true;
     for (const double v : result.mean_per_generation) positive = positive && v > 0;
     for (const double v : result.best_per_generation) positive = positive && v > 0;

@@ -134,7 +134,12 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
 
     // Vertical budget: panel title, plot, tick labels, x title.
     const float title_h = panel.title.empty() ? st.font * 0.7f : st.title * 1.45f;
-    const float top = std::min(frame.y0 + title_h, frame.y1 - 2.0f);  // tiny canvases: squeeze, never overflow
+    // A legend placed above takes wrapping rows across the frame, between the title and the plot.
+    const bool legend_above = panel.legend_placement == LegendPlacement::Above;
+    const Rect band_frame{frame.x0 + st.pad, frame.y0 + title_h, frame.x1 - st.pad, frame.y0 + title_h};
+    const float band_h = legend_above ? detail::legend_band_height(panel, band_frame.width(), st) : 0.0f;
+    const Rect band{band_frame.x0, band_frame.y0, band_frame.x1, band_frame.y0 + band_h};
+    const float top = std::min(frame.y0 + title_h + band_h, frame.y1 - 2.0f);  // tiny canvases: squeeze, never overflow
     const float below = st.tick + st.gap * 0.5f + st.font * 1.05f +
                         (panel.x.title.empty() ? 0.0f : st.gap * 0.4f + st.font * 1.2f);
     const float bottom = std::clamp(frame.y1 - below, top + 1.0f, frame.y1);
@@ -166,7 +171,8 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
     else add_grid(c, xt, yt);
     add_marker_lines(c);
     add_series(c);
-    const Rect legend = detail::add_legend(panel, index, l, theme, st, canvas.primitives);
+    const Rect legend = detail::add_legend(panel, index, l, theme, st, canvas.primitives,
+                                           legend_above && band_h > 0 ? &band : nullptr);
     if (legend.width() > 0) c.occupied.push_back(legend);
     add_marker_labels(c);
     add_annotations(c);

@@ -99,7 +99,11 @@ bool overlaps(const Rect& a, const Rect& b, float margin = 0);
 
 // Legend of one panel: chooses the corner that covers the least data, appends its primitives and
 // fills layout.legend_entries / legend_series. Returns the legend box (zero size if none).
+// The legend of a panel. Inside: in the plot corner hiding the least data. Above: in `band`,
+// whose height legend_band_height gave for the band's width.
 Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const Theme& theme, const Style& style,
-                std::vector<Primitive>& out);
+                std::vector<Primitive>& out, const Rect* band = nullptr);
+// Height of an "above" legend (wrapping rows of entries) within `width`; 0 if it has no entries.
+float legend_band_height(const Panel& panel, float width, const Style& style);
 
 }  // namespace ropescope::detail

@@ -145,6 +145,40 @@ TEST(Layout, LegendEntriesAreHitAreasInsideThePlot) {
         }
 }
 
+TEST(Layout, LegendAboveTakesRowsBetweenTitleAndPlot) {
+    Figure figure = figure_of("wavelength", default_entries());
+    Figure above = figure;
+    above.panels[0].legend_placement = LegendPlacement::Above;
+    for (const float width : {1600.0f, 700.0f, 420.0f}) {
+        const Canvas inside_canvas = layout_figure(figure, light_theme(), width, 600);
+        const Canvas canvas = layout_figure(above, light_theme(), width, 600);
+        expect_on_canvas(canvas, "legend above at width " + std::to_string(width));
+        const PanelLayout& layout = canvas.panels[0];
+        // The plot gives up the band's height; every entry sits above it, none overlapping another.
+        EXPECT_GT(layout.plot.y0, inside_canvas.panels[0].plot.y0);
+        ASSERT_EQ(layout.legend_entries.size(), above.panels[0].series.size());
+        for (std::size_t k = 0; k < layout.legend_entries.size(); ++k) {
+            const Rect& r = layout.legend_entries[k];
+            EXPECT_GT(r.width(), 0);
+            EXPECT_LE(r.y1, layout.plot.y0 + 0.5f) << "entry " << k << " at width " << width;
+            EXPECT_GE(r.x0, 0);
+            EXPECT_LE(r.x1, width);
+            for (std::size_t j = 0; j < k; ++j) {
+                const Rect& o = layout.legend_entries[j];
+                const bool overlap = r.x0 < o.x1 - 0.01f && o.x0 < r.x1 - 0.01f && r.y0 < o.y1 - 0.01f && o.y0 < r.y1 - 0.01f;
+                EXPECT_FALSE(overlap) << "entries " << j << " and " << k << " at width " << width;
+            }
+            // Each label whole (not elided) when the band is wide enough for it.
+            const std::string& label = above.panels[0].series[k].label;
+            bool whole = false;
+            for (const auto& p : canvas.primitives) whole = whole || (p.type == Primitive::Type::Text && p.text == label);
+            if (width >= 700) {
+                EXPECT_TRUE(whole) << label << " at width " << width;
+            }
+        }
+    }
+}
+
 Figure one_series(std::vector<double> x, std::vector<double> y, AxisScale y_scale = AxisScale::Linear) {
     Figure figure;
     Panel panel;

@@ -70,6 +70,10 @@ struct Heatmap {
     std::string value_label;         // colour bar title
 };
 
+// Where a panel's legend goes: inside the plot, in the corner that hides the least data, or in
+// wrapping rows between the panel title and the plot (for plots whose data fills every corner).
+enum class LegendPlacement { Inside, Above };
+
 struct Panel {
     std::string title;
     Axis x, y;
@@ -78,6 +82,7 @@ struct Panel {
     std::vector<Annotation> annotations;
     std::optional<Heatmap> heatmap;
     bool legend = true;
+    LegendPlacement legend_placement = LegendPlacement::Inside;
 };
 
 struct Figure {
