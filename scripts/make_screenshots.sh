@@ -66,4 +66,13 @@ shot gui-longrope 1200x760 --config assets/presets/phi-3-mini-128k-instruct.json
 echo '{"ropescope_gui_state": 1, "lab": {}, "view": {"workspace": "engines"}}' > "$tmp/engines.json"
 shot gui-engines 1400x860 --state "$tmp/engines.json" --config assets/presets/qwen2.5-7b-instruct-yarn.json
 
+# The attention tab on the defaults (N = L' = 32768, positional content, the target at D = N/2).
+echo '{"ropescope_gui_state": 1, "lab": {}, "view": {"workspace": "attention"}}' > "$tmp/attention.json"
+shot gui-attention 1600x1000 --state "$tmp/attention.json"
+
+# The LongRoPE search tab: the default search on Phi-3-mini's setup, run before the screenshot.
+echo '{"ropescope_gui_state": 1, "lab": {}, "view": {"workspace": "search",
+       "panels": {"search": {"autostart": true, "setup": "phi3"}}}}' > "$tmp/search.json"
+shot gui-search 1600x1000 --state "$tmp/search.json"
+
 ls -l "$out"/gui-*.png

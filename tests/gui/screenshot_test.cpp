@@ -2,7 +2,7 @@
 // the requested size, not blank, and pixels of every enabled method's colour in the plot area.
 //
 // Usage: gui_screenshot_test APP CASE OUTDIR
-//   CASE: default | all | longrope | side_by_side | overlay | scale2 | engines
+//   CASE: default | all | longrope | side_by_side | overlay | scale2 | engines | attention | search
 // Exit status: 0 pass, 1 fail, 77 skipped (xvfb-run missing).
 #include <stb_image.h>
 
@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
     std::string args;
     GuiState expected = default_gui_state();
     const std::string state_path = (dir / "state.json").string();
+    std::vector<MethodKind> search_kinds;
     if (name == "default") {
     } else if (name == "all") {
         expected = all_methods_state();
@@ -120,6 +121,19 @@ int main(int argc, char** argv) {
         expected.view.workspace = Workspace::Engines;
         if (!write_state(expected, state_path)) return 1;
         args = "--state " + quote(state_path) + " --config " + quote(config);
+    } else if (name == "attention") {
+        // The attention tab on the defaults: every method's weights, resolution curves and table swatch.
+        expected.view.workspace = Workspace::Attention;
+        if (!write_state(expected, state_path)) return 1;
+        args = "--state " + quote(state_path);
+    } else if (name == "search") {
+        // A short LongRoPE search on Phi-3's setup, run to completion before the screenshot.
+        expected.view.workspace = Workspace::Search;
+        expected.view.panel_settings["search"] = {{"autostart", true}, {"setup", "phi3"}, {"iterations", 8}};
+        if (!write_state(expected, state_path)) return 1;
+        args = "--state " + quote(state_path);
+        // The search shows its result against the seeds it started from, not the lab's methods.
+        search_kinds = {MethodKind::LongRope, MethodKind::Linear, MethodKind::Ntk, MethodKind::Yarn};
     } else if (name == "scale2") {
         width = 3200;
         height = 2000;
@@ -180,8 +194,9 @@ int main(int argc, char** argv) {
         std::printf("%s: %d failure(s)\n", name.c_str(), g_failures);
         return g_failures == 0 ? 0 : 1;
     }
-    std::vector<MethodKind> kinds;
-    for (const auto& entry : compute_entries(expected.lab, nullptr)) kinds.push_back(entry.result.kind);
+    std::vector<MethodKind> kinds = search_kinds;
+    if (kinds.empty())
+        for (const auto& entry : compute_entries(expected.lab, nullptr)) kinds.push_back(entry.result.kind);
     if (expected.view.pinned_a)
         for (const auto& entry : compute_entries(*expected.view.pinned_a, nullptr)) kinds.push_back(entry.result.kind);
     check(!kinds.empty(), std::to_string(kinds.size()) + " method results expected on screen");
