@@ -1,4 +1,6 @@
 // ropescope-cli attention and resolution, run as a user runs them.
+#include <cctype>
+#include <ostream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,6 +121,10 @@ struct BadArgs {
     std::vector<std::string> args;
     std::string names;
 };
+// How gtest (and so ctest) shows a case: its arguments, not the struct's bytes.
+void PrintTo(const BadArgs& bad, std::ostream* os) {
+    for (const auto& arg : bad.args) *os << arg << ' ';
+}
 class CliAttentionError : public ::testing::TestWithParam<BadArgs> {};
 TEST_P(CliAttentionError, ExitsTwoNamingTheOption) {
     std::vector<std::string> args = GetParam().args;
@@ -142,7 +148,18 @@ INSTANTIATE_TEST_SUITE_P(
                       BadArgs{{"attention", "--format", "xml"}, "--format"},
                       BadArgs{{"resolution", "--points", "1"}, "--points"},
                       BadArgs{{"resolution", "--max-distance", "0"}, "--max-distance"},
-                      BadArgs{{"resolution", "--content", "x"}, "--content"}));
+                      BadArgs{{"resolution", "--content", "x"}, "--content"}),
+    // Test names: the command and its arguments, e.g. attention_keys_0.
+    [](const ::testing::TestParamInfo<BadArgs>& p) {
+        std::string name;
+        for (const auto& arg : p.param.args) {
+            if (!name.empty() && name.back() != '_') name += '_';
+            for (const char c : arg)
+                if (std::isalnum(static_cast<unsigned char>(c))) name += c;
+                else if (!name.empty() && name.back() != '_') name += '_';
+        }
+        return name + "_" + std::to_string(p.index);
+    });
 
 TEST(CliAttention, HelpHasExamples) {
     for (const char* command : {"attention", "resolution"}) {
