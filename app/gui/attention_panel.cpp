@@ -554,9 +554,7 @@ void PlotToolbar(App& app, const char* title, PlotWidget& widget, PlotView& view
     const float s = UiScale();
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4.0f * s, 1.0f * s));
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8.0f * s, 2.0f * s));
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float right_width =
-        ImGui::CalcTextSize("Fit").x + ImGui::CalcTextSize("Export").x + style.FramePadding.x * 4 + style.ItemSpacing.x;
+    const float right_width = fit_export_buttons_width();
     const float start_x = ImGui::GetCursorPosX();
     const float full = ImGui::GetContentRegionAvail().x;
     ImGui::AlignTextToFramePadding();
@@ -565,21 +563,7 @@ void PlotToolbar(App& app, const char* title, PlotWidget& widget, PlotView& view
     ImGui::PopFont();
     extra();
     ImGui::SameLine(start_x + full - right_width);
-    ImGui::BeginDisabled(!view.x && !view.y);
-    if (ImGui::SmallButton("Fit")) {
-        view.x.reset();
-        view.y.reset();
-        ++view.version;
-    }
-    ImGui::EndDisabled();
-    Tooltip("Back to the full data range (also: double-click the plot).");
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Export")) ImGui::OpenPopup("##export");
-    Tooltip("Export this plot as shown: SVG, PNG, CSV or JSON.");
-    if (ImGui::BeginPopup("##export")) {
-        export_figure_menu(app, widget.Shown(), export_name);
-        ImGui::EndPopup();
-    }
+    FitExportButtons(app, view, widget.Shown(), export_name);
     ImGui::PopStyleVar(2);
 }
 

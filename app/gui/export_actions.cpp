@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include "app.h"
+#include "widgets.h"
 #include "ropescope/export.h"
 #include "ropescope/render.h"
 #include "ropescope/validate.h"
@@ -109,6 +110,30 @@ void export_figure_menu(App& app, const Figure& figure, const std::string& name)
     }
     ImGui::Separator();
     ImGui::TextDisabled("to %s", export_directory(app).c_str());
+}
+
+float fit_export_buttons_width() {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    return ImGui::CalcTextSize("Fit").x + ImGui::CalcTextSize("Export").x + style.FramePadding.x * 4 +
+           style.ItemSpacing.x;
+}
+
+void FitExportButtons(App& app, PlotView& view, const Figure& shown, const std::string& name) {
+    ImGui::BeginDisabled(!view.x && !view.y);
+    if (ImGui::SmallButton("Fit")) {
+        view.x.reset();
+        view.y.reset();
+        ++view.version;
+    }
+    ImGui::EndDisabled();
+    Tooltip("Back to the full data range (also: double-click the plot).");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Export")) ImGui::OpenPopup("##export");
+    Tooltip("Export this plot as shown: SVG, PNG, CSV or JSON.");
+    if (ImGui::BeginPopup("##export")) {
+        export_figure_menu(app, shown, name);
+        ImGui::EndPopup();
+    }
 }
 
 void export_figure(App& app, const Figure& figure, const std::string& name, ExportFormat format, ThemeKind theme) {

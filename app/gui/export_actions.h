@@ -32,6 +32,14 @@ void export_figure(App& app, const Figure& figure, const std::string& name, Expo
 // ImGui::BeginPopup and EndPopup.
 void export_figure_menu(App& app, const Figure& figure, const std::string& name);
 
+struct PlotView;
+
+// Width of FitExportButtons at the current style (to right-align them in a toolbar).
+float fit_export_buttons_width();
+// The two buttons at the right of every plot toolbar: Fit (reset the view's zoom; disabled when
+// not zoomed) and Export (a popup with export_figure_menu for `shown`, the figure as drawn).
+void FitExportButtons(App& app, PlotView& view, const Figure& shown, const std::string& name);
+
 // A new file name for a window screenshot in the export directory (created).
 std::string window_screenshot_path(App& app);
 

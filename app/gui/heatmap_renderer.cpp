@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "plot_math.h"
+#include "gl_program.h"
 #include "ropescope/color.h"
 
 namespace ropescope::gui {
@@ -17,69 +16,12 @@ namespace {
 // Texels per pair: 3 (f, g1, g2) x {A theta', A theta, B theta', B theta}; blocks of 1024 pairs.
 constexpr int kTexelsPerPair = 12;
 constexpr int kBlockPairs = 1024;
-constexpr int kLutSize = 1025;  // knots of the piecewise-linear map at t = -1, -0.5, 0, 0.5, 1 land on texels
-
-bool read_text(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    out = buffer.str();
-    return true;
-}
-
-GLuint compile(GLenum type, const std::string& source, const std::string& name, std::string* error) {
-    const GLuint shader = glCreateShader(type);
-    const char* text = source.c_str();
-    glShaderSource(shader, 1, &text, nullptr);
-    glCompileShader(shader);
-    GLint ok = 0;
-    glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
-    if (!ok) {
-        char log[2048] = {};
-        glGetShaderInfoLog(shader, sizeof log, nullptr, log);
-        if (error) *error = name + " does not compile: " + log;
-        glDeleteShader(shader);
-        return 0;
-    }
-    return shader;
-}
 
 }  // namespace
 
 bool HeatmapRenderer::Init(const std::string& shaders_dir, std::string* error) {
-    std::string vert_source, frag_source;
-    const std::string vert_path = shaders_dir + "/heatmap.vert", frag_path = shaders_dir + "/heatmap.frag";
-    if (shaders_dir.empty() || !read_text(vert_path, vert_source) || !read_text(frag_path, frag_source)) {
-        if (error)
-            *error = "heatmap shaders not found (looked for heatmap.vert/.frag in " +
-                     (shaders_dir.empty() ? std::string("the data directories") : shaders_dir) +
-                     "); the heatmap is drawn from the CPU image.";
-        return false;
-    }
-    const GLuint vert = compile(GL_VERTEX_SHADER, vert_source, vert_path, error);
-    if (!vert) return false;
-    const GLuint frag = compile(GL_FRAGMENT_SHADER, frag_source, frag_path, error);
-    if (!frag) {
-        glDeleteShader(vert);
-        return false;
-    }
-    program_ = glCreateProgram();
-    glAttachShader(program_, vert);
-    glAttachShader(program_, frag);
-    glLinkProgram(program_);
-    glDeleteShader(vert);
-    glDeleteShader(frag);
-    GLint ok = 0;
-    glGetProgramiv(program_, GL_LINK_STATUS, &ok);
-    if (!ok) {
-        char log[2048] = {};
-        glGetProgramInfoLog(program_, sizeof log, nullptr, log);
-        if (error) *error = std::string("heatmap shaders do not link: ") + log;
-        glDeleteProgram(program_);
-        program_ = 0;
-        return false;
-    }
+    program_ = load_shader_program(shaders_dir, "heatmap", "heatmap", error);
+    if (!program_) return false;
     const auto loc = [this](const char* name) { return glGetUniformLocation(program_, name); };
     u_freqs_ = loc("u_freqs");
     u_lut_ = loc("u_lut");
@@ -101,25 +43,7 @@ bool HeatmapRenderer::Init(const std::string& shaders_dir, std::string* error) {
 
     glGenVertexArrays(1, &vao_);
 
-    // The colour map: the core's diverging_color on the dark theme, sampled at t = -1 .. 1.
-    std::vector<unsigned char> lut(static_cast<std::size_t>(kLutSize) * 4);
-    const Theme theme = dark_theme();
-    for (int k = 0; k < kLutSize; ++k) {
-        const Color c = diverging_color(-1.0f + 2.0f * static_cast<float>(k) / (kLutSize - 1), theme);
-        lut[static_cast<std::size_t>(k) * 4 + 0] = c.r;
-        lut[static_cast<std::size_t>(k) * 4 + 1] = c.g;
-        lut[static_cast<std::size_t>(k) * 4 + 2] = c.b;
-        lut[static_cast<std::size_t>(k) * 4 + 3] = 255;
-    }
-    glGenTextures(1, &lut_);
-    glBindTexture(GL_TEXTURE_2D, lut_);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, kLutSize, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, lut.data());
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glBindTexture(GL_TEXTURE_2D, 0);
+    lut_ = create_color_map_texture();
     for (auto& slot : slots_) slot.owner = this;
     return true;
 }

@@ -1,79 +1,16 @@
 #include "logits_heatmap.h"
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
+#include "gl_program.h"
 #include "ropescope/color.h"
 
 namespace ropescope::gui {
 
-namespace {
-
-constexpr int kLutSize = 1025;  // the diverging map's knots (t = -1, -0.5, 0, 0.5, 1) land on texel centres
-
-bool read_text(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    out = buffer.str();
-    return true;
-}
-
-GLuint compile(GLenum type, const std::string& source, const std::string& name, std::string* error) {
-    const GLuint shader = glCreateShader(type);
-    const char* text = source.c_str();
-    glShaderSource(shader, 1, &text, nullptr);
-    glCompileShader(shader);
-    GLint ok = 0;
-    glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
-    if (!ok) {
-        char log[2048] = {};
-        glGetShaderInfoLog(shader, sizeof log, nullptr, log);
-        if (error) *error = name + " does not compile: " + log;
-        glDeleteShader(shader);
-        return 0;
-    }
-    return shader;
-}
-
-}  // namespace
-
 bool LogitsHeatmap::Init(const std::string& shaders_dir, std::string* error) {
-    std::string vert_source, frag_source;
-    const std::string vert_path = shaders_dir + "/logits.vert", frag_path = shaders_dir + "/logits.frag";
-    if (shaders_dir.empty() || !read_text(vert_path, vert_source) || !read_text(frag_path, frag_source)) {
-        if (error)
-            *error = "logits heatmap shaders not found (looked for logits.vert/.frag in " +
-                     (shaders_dir.empty() ? std::string("the data directories") : shaders_dir) +
-                     "); the logits heatmap is drawn from the CPU image.";
-        return false;
-    }
-    const GLuint vert = compile(GL_VERTEX_SHADER, vert_source, vert_path, error);
-    if (!vert) return false;
-    const GLuint frag = compile(GL_FRAGMENT_SHADER, frag_source, frag_path, error);
-    if (!frag) {
-        glDeleteShader(vert);
-        return false;
-    }
-    program_ = glCreateProgram();
-    glAttachShader(program_, vert);
-    glAttachShader(program_, frag);
-    glLinkProgram(program_);
-    glDeleteShader(vert);
-    glDeleteShader(frag);
-    GLint ok = 0;
-    glGetProgramiv(program_, GL_LINK_STATUS, &ok);
-    if (!ok) {
-        char log[2048] = {};
-        glGetProgramInfoLog(program_, sizeof log, nullptr, log);
-        if (error) *error = std::string("logits heatmap shaders do not link: ") + log;
-        glDeleteProgram(program_);
-        program_ = 0;
-        return false;
-    }
+    program_ = load_shader_program(shaders_dir, "logits", "logits heatmap", error);
+    if (!program_) return false;
     u_rect_ = glGetUniformLocation(program_, "u_rect");
     u_logits_ = glGetUniformLocation(program_, "u_logits");
     u_lut_ = glGetUniformLocation(program_, "u_lut");
@@ -82,26 +19,7 @@ bool LogitsHeatmap::Init(const std::string& shaders_dir, std::string* error) {
     u_masked_ = glGetUniformLocation(program_, "u_masked");
     glGenVertexArrays(1, &vao_);
 
-    // The colour map: the core's diverging_color on the dark theme (what the colour bar shows).
-    std::vector<unsigned char> lut(static_cast<std::size_t>(kLutSize) * 4);
-    const Theme theme = dark_theme();
-    for (int k = 0; k < kLutSize; ++k) {
-        const Color c = diverging_color(-1.0f + 2.0f * static_cast<float>(k) / (kLutSize - 1), theme);
-        const std::size_t at = static_cast<std::size_t>(k) * 4;
-        lut[at] = c.r;
-        lut[at + 1] = c.g;
-        lut[at + 2] = c.b;
-        lut[at + 3] = 255;
-    }
-    glGenTextures(1, &lut_);
-    glBindTexture(GL_TEXTURE_2D, lut_);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, kLutSize, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, lut.data());
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glBindTexture(GL_TEXTURE_2D, 0);
+    lut_ = create_color_map_texture();
     return true;
 }
 

@@ -81,8 +81,7 @@ void Toolbar(App& app, const std::string& id, PlotView& view) {
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4.0f * s, 1.0f * s));
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8.0f * s, 2.0f * s));
     const ImGuiStyle& style = ImGui::GetStyle();
-    const float right_width = ImGui::CalcTextSize("Fit").x + ImGui::CalcTextSize("Export").x +
-                              style.FramePadding.x * 4 + style.ItemSpacing.x;
+    const float right_width = fit_export_buttons_width();
     const float start_x = ImGui::GetCursorPosX();
     const float full = ImGui::GetContentRegionAvail().x;
     if (id == "decay") {
@@ -160,21 +159,7 @@ void Toolbar(App& app, const std::string& id, PlotView& view) {
     const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + style.ItemSpacing.x;
     if (used <= right_x) ImGui::SameLine(right_x);
     else ImGui::SetCursorPosX(right_x);
-    ImGui::BeginDisabled(!view.x && !view.y);
-    if (ImGui::SmallButton("Fit")) {
-        view.x.reset();
-        view.y.reset();
-        ++view.version;
-    }
-    ImGui::EndDisabled();
-    Tooltip("Back to the full data range (also: double-click the plot; F fits every plot).");
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Export")) ImGui::OpenPopup("##export");
-    Tooltip("Export this plot as shown: SVG, PNG, CSV or JSON.");
-    if (ImGui::BeginPopup("##export")) {
-        export_figure_menu(app, app.plots[id].widget->Shown(), id);
-        ImGui::EndPopup();
-    }
+    FitExportButtons(app, view, app.plots[id].widget->Shown(), id);
     ImGui::PopStyleVar(2);
 }
 

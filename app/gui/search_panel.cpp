@@ -438,9 +438,7 @@ void PlotCell(App& app, const char* id, const char* export_name, const Figure& f
     ImGui::BeginChild("##cell", size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4.0f * s, 1.0f * s));
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8.0f * s, 2.0f * s));
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float right_width = ImGui::CalcTextSize("Fit").x + ImGui::CalcTextSize("Export").x +
-                              style.FramePadding.x * 4 + style.ItemSpacing.x;
+    const float right_width = fit_export_buttons_width();
     const float start_x = ImGui::GetCursorPosX();
     const float full = ImGui::GetContentRegionAvail().x;
     const float toolbar_y = ImGui::GetCursorPosY();
@@ -452,23 +450,9 @@ void PlotCell(App& app, const char* id, const char* export_name, const Figure& f
     const float after_y = ImGui::GetCursorPosY();
     ImGui::SetCursorPosY(toolbar_y);
     ImGui::SetCursorPosX(start_x + full - right_width);
-    ImGui::BeginDisabled(!view.x && !view.y);
-    if (ImGui::SmallButton("Fit")) {
-        view.x.reset();
-        view.y.reset();
-        ++view.version;
-    }
+    ImGui::BeginDisabled(empty_text != nullptr);  // nothing drawn yet: nothing to fit or export
+    FitExportButtons(app, view, widget.Shown(), export_name);
     ImGui::EndDisabled();
-    Tooltip("Back to the full data range (also: double-click the plot).");
-    ImGui::SameLine();
-    ImGui::BeginDisabled(empty_text != nullptr);
-    if (ImGui::SmallButton("Export")) ImGui::OpenPopup("##export");
-    ImGui::EndDisabled();
-    Tooltip("Export this plot as shown: SVG, PNG, CSV or JSON.");
-    if (ImGui::BeginPopup("##export")) {
-        export_figure_menu(app, widget.Shown(), export_name);
-        ImGui::EndPopup();
-    }
     ImGui::PopStyleVar(2);
     ImGui::SetCursorPosY(std::max(after_y, ImGui::GetCursorPosY()));
     const ImVec2 plot_size = ImGui::GetContentRegionAvail();
