@@ -11,8 +11,15 @@ namespace fs = std::filesystem;
 std::string presets_dir() {
     if (const char* env = std::getenv("ROPESCOPE_PRESETS"); env && *env) return env;
     std::error_code ec;
+    // The source tree (a build), then an installed tree: <prefix>/bin/ropescope-cli next to
+    // <prefix>/share/ropescope/presets, then the system's.
     const fs::path source = fs::path(ROPESCOPE_ASSETS_DIR) / "presets";
     if (fs::is_directory(source, ec)) return source.string();
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path installed = exe.parent_path() / ".." / "share" / "ropescope" / "presets";
+        if (fs::is_directory(installed, ec)) return fs::weakly_canonical(installed, ec).string();
+    }
     return "/usr/share/ropescope/presets";
 }
 
