@@ -65,7 +65,18 @@ void draw_text(ImDrawList* dl, ImVec2 origin, const Primitive& p, const Fonts& f
     const ImVec2 anchor = at(origin, p.points[0]);
     const ImU32 color = to_imu32(p.color);
     if (!p.vertical) {
+        const int first = dl->VtxBuffer.Size;
         dl->AddText(font, p.size, ImVec2(std::round(anchor.x + start), std::round(anchor.y + top)), color, begin, end);
+        // Glyph quads (4 vertices each) thinner than a pixel, e.g. a hyphen or an underscore in small
+        // caption text, can fall between pixel centres and vanish: widen them to one pixel row.
+        for (int i = first; i + 3 < dl->VtxBuffer.Size; i += 4) {
+            ImDrawVert* q = &dl->VtxBuffer[i];  // top-left, top-right, bottom-right, bottom-left
+            const float y0 = q[0].pos.y, y1 = q[2].pos.y;
+            if (y1 - y0 >= 1.0f || y1 <= y0) continue;
+            const float row = std::floor((y0 + y1) * 0.5f);
+            q[0].pos.y = q[1].pos.y = row;
+            q[2].pos.y = q[3].pos.y = row + 1.0f;
+        }
         return;
     }
     // ImGui culls glyphs outside the clip rectangle before we rotate them: draw unclipped.
