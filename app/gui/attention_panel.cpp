@@ -88,7 +88,6 @@ struct AttentionPanel {
     float settings_height = 0;  // measured last frame (0: not yet)
 
     PlotWidget window_widget, resolution_widget, logits_widget;
-    PlotView window_view, resolution_view, logits_view;
     LogitsHeatmap heatmap;   // GL objects: freed when the panel is destroyed (context current)
     AttentionWorker worker;  // last: destroyed first (cancels and joins the run)
 };
@@ -692,7 +691,7 @@ void draw_attention_panel(App& app) {
     const bool have = p.output.has_value() && !p.output->runs.empty();
     const std::string waiting =
         app.entries.empty() ? "No method computes: enable a method on the left." : "Computing...";
-    PlotCell(app, "window", ImVec2(window_w, row1_h), "Attention weights", p.window_widget, p.window_view,
+    PlotCell(app, "window", ImVec2(window_w, row1_h), "Attention weights", p.window_widget, app.state.view.plots["attention.window"],
              have ? p.output->window_figure : Figure{}, p.figure_generation, "attention-window", PlotHooks{},
              have ? "" : waiting, "", [] {});
     ImGui::SameLine(0, gap);
@@ -701,7 +700,7 @@ void draw_attention_panel(App& app) {
     if (have && p.logits_index >= 0 && !p.output->grids[static_cast<std::size_t>(p.logits_index)].error.empty())
         logits_empty = p.output->grids[static_cast<std::size_t>(p.logits_index)].error;
     const PlotHooks hooks = logits_hooks(p);
-    PlotCell(app, "logits", ImVec2(heatmap_w, row1_h), "Logits", p.logits_widget, p.logits_view, p.logits_figure,
+    PlotCell(app, "logits", ImVec2(heatmap_w, row1_h), "Logits", p.logits_widget, app.state.view.plots["attention.logits"], p.logits_figure,
              p.logits_generation, "attention-logits", hooks, logits_empty, "", [&] {
                  if (!have) return;
                  ImGui::SameLine();
@@ -733,7 +732,7 @@ void draw_attention_panel(App& app) {
     }
     const bool have_curves = !p.resolution_figure.panels.empty();
     PlotCell(app, "resolution", ImVec2(avail.x, row2_h), "Resolution against distance", p.resolution_widget,
-             p.resolution_view, p.resolution_figure, p.resolution_generation, "attention-resolution", PlotHooks{},
+             app.state.view.plots["attention.resolution"], p.resolution_figure, p.resolution_generation, "attention-resolution", PlotHooks{},
              have_curves                ? ""
              : p.worker.Busy()          ? "Computing the resolution curves..."
              : p.user_cancelled && have ? "Cancelled: press Run above to compute the resolution curves."

@@ -36,7 +36,6 @@ struct SearchPanel {
     std::string figures_key;
     std::uint64_t figures_generation = 0;
     PlotWidget factors_widget, fitness_widget;
-    PlotView factors_view, fitness_view;
     bool first_draw = true;
 
     ~SearchPanel() {  // app_shutdown: cancel and join a running search
@@ -113,10 +112,11 @@ void start_search(App& app, SearchPanel& p) {
     const RopeSetup setup = search_setup(p.settings, app.state.lab.setup);
     if (!p.worker.Start(setup, search_options(p.settings))) return;
     p.run_settings = p.settings;
-    for (PlotView* view : {&p.factors_view, &p.fitness_view}) {  // a new run: fit its data
-        view->x.reset();
-        view->y.reset();
-        ++view->version;
+    for (const char* id : {"search.factors", "search.fitness"}) {  // a new run: fit its data
+        PlotView& view = app.state.view.plots[id];
+        view.x.reset();
+        view.y.reset();
+        ++view.version;
     }
 }
 
@@ -649,10 +649,10 @@ void draw_search_panel(App& app) {
     const float factors_w = std::floor((rest.x - gap) * 0.58f);
     const float fitness_w = rest.x - gap - factors_w;
     const bool has_run = p.snap.running || p.snap.has_best;
-    PlotCell(app, "factors", "longrope-factors", p.factors, p.figures_generation, p.factors_widget, p.factors_view,
+    PlotCell(app, "factors", "longrope-factors", p.factors, p.figures_generation, p.factors_widget, app.state.view.plots["search.factors"],
              ImVec2(factors_w, plots_h), nullptr);
     ImGui::SameLine(0, gap);
-    PlotCell(app, "fitness", "longrope-fitness", p.fitness, p.figures_generation, p.fitness_widget, p.fitness_view,
+    PlotCell(app, "fitness", "longrope-fitness", p.fitness, p.figures_generation, p.fitness_widget, app.state.view.plots["search.fitness"],
              ImVec2(fitness_w, plots_h),
              has_run && !p.snap.result.best_per_generation.empty() ? nullptr
              : has_run                                             ? "Evaluating generation 0 ..."

@@ -57,10 +57,17 @@ const char* workspace_label(Workspace workspace) {
     return "RoPE plots";
 }
 
+const std::vector<std::string>& panel_plot_ids() {
+    static const std::vector<std::string> ids = {"attention.window", "attention.logits", "attention.resolution",
+                                                 "search.factors", "search.fitness"};
+    return ids;
+}
+
 GuiState default_gui_state() {
     GuiState state;
     state.lab = default_lab_state();
     for (const auto& id : plot_ids()) state.view.plots[id] = PlotView{};
+    for (const auto& id : panel_plot_ids()) state.view.plots[id] = PlotView{};
     return state;
 }
 

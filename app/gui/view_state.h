@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +59,11 @@ struct ViewState {
     ThemeKind export_theme = ThemeKind::Light;
     int export_width = 1600, export_height = 1000;
 };
+
+// The plots of the attention and search tabs, whose views (zoom, hidden series) are saved with
+// the RoPE plots' in view.plots: "attention.window", "attention.logits", "attention.resolution",
+// "search.factors", "search.fitness".
+const std::vector<std::string>& panel_plot_ids();
 
 // Everything the state file holds.
 struct GuiState {

@@ -221,6 +221,11 @@ TEST_F(StateFile, RoundTripKeepsLabAndView) {
     state.view.plots["decay"].x = Range{10, 1000};
     state.view.plots["ramp"].hidden.insert("yarn/keep_weight");
     state.view.plots["heatmap"].visible = false;
+    // The attention and search tabs' plots, and the tabs' own settings.
+    state.view.plots["attention.resolution"].y = Range{0.001, 0.5};
+    state.view.plots["search.factors"].hidden.insert("Phi-3-mini-128k/factor");
+    state.view.workspace = Workspace::Search;
+    state.view.panel_settings["search"] = {{"seed", 7}, {"setup", "phi3"}};
     const std::string path = (dir_ / "sub" / "state.json").string();  // the directory is created
     ASSERT_TRUE(save_gui_state(state, path).ok());
 
@@ -238,6 +243,11 @@ TEST_F(StateFile, RoundTripKeepsLabAndView) {
     EXPECT_EQ(*loaded->view.plots["decay"].x, (Range{10, 1000}));
     EXPECT_TRUE(loaded->view.plots["ramp"].hidden.contains("yarn/keep_weight"));
     EXPECT_FALSE(loaded->view.plots["heatmap"].visible);
+    ASSERT_TRUE(loaded->view.plots["attention.resolution"].y.has_value());
+    EXPECT_EQ(*loaded->view.plots["attention.resolution"].y, (Range{0.001, 0.5}));
+    EXPECT_TRUE(loaded->view.plots["search.factors"].hidden.contains("Phi-3-mini-128k/factor"));
+    EXPECT_EQ(loaded->view.workspace, Workspace::Search);
+    EXPECT_EQ(loaded->view.panel_settings["search"], (nlohmann::json{{"seed", 7}, {"setup", "phi3"}}));
     // No temporary file is left behind.
     for (const auto& entry : fs::directory_iterator(dir_ / "sub")) EXPECT_EQ(entry.path().filename(), "state.json");
 }
