@@ -1,5 +1,4 @@
 // ropescope-cli export run as a user runs it: files, formats, errors and exit codes.
-#include <chrono>
 
 #include "export_test_util.h"
 #include "ropescope/export.h"
@@ -61,12 +60,9 @@ TEST(CliExport, FormatFromTheExtensionAndOptions) {
 TEST(CliExport, AllPlotsIntoAFolderAndRegenerateFromState) {
     TempDir dir("cli_all");
     const fs::path first = dir.path() / "first" / "nested";
-    const auto start = std::chrono::steady_clock::now();
     auto run = run_cli({"export", "--plot", "all", "--format", "svg", "--config",
                         ROPESCOPE_PRESETS_DIR "/llama-3.1-8b.json", "--out", first.string()});
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    EXPECT_LT(seconds, 30.0);
     std::vector<std::string> expected;
     for (const auto& id : plot_ids()) expected.push_back(id + ".svg");
     expected.push_back("README.md");

@@ -2,6 +2,7 @@
 // (live snapshots, cancel within one generation, same result as calling the core directly).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -175,14 +176,11 @@ TEST(SearchWorker, StopEndsWithinOneGeneration) {
     SearchWorker ui;
     ASSERT_TRUE(ui.Start(small_setup(), small_options(10000)));
     while (ui.Snapshot().iteration < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    const auto t0 = std::chrono::steady_clock::now();
     ui.Stop();
     ui.Wait();
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     const SearchSnapshot u = ui.Snapshot();
     EXPECT_TRUE(u.result.cancelled);
-    EXPECT_LT(u.result.generations, 10000);
-    EXPECT_LT(ms, 2000.0);
+    EXPECT_LT(u.result.generations, 10000);  // stopped, not run to the end
     // A new run can start after a stopped one.
     ASSERT_TRUE(ui.Start(small_setup(), small_options(1)));
     ui.Wait();
@@ -219,14 +217,16 @@ TEST(SearchWorker, InvalidInputIsAnError) {
 }
 
 TEST(SearchWorker, DestructorCancelsARunningSearch) {
-    const auto t0 = std::chrono::steady_clock::now();
+    std::atomic<int> generations{0};
     {
         SearchWorker worker;
-        ASSERT_TRUE(worker.Start(small_setup(), small_options(10000)));
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        SearchOptions options = small_options(10000);
+        options.progress = [&](const SearchProgress& p) { generations.store(p.iteration); };
+        ASSERT_TRUE(worker.Start(small_setup(), options));
+        while (generations.load() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    EXPECT_LT(ms, 3000.0);
+    // The destructor cancelled the search: it stopped long before its 10000 generations.
+    EXPECT_LT(generations.load(), 10000);
 }
 
 }  // namespace

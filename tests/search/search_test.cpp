@@ -120,7 +120,6 @@ TEST(LongRopeSearch, BeatsPiAndMatchesOrBeatsYarn) {
     // The defaults should find a strictly better point than YaRN on this setup.
     EXPECT_LT(r->best_terms.total, r->seeds[2].terms.total);
     EXPECT_EQ(r->generations, 40);
-    EXPECT_LT(r->elapsed_ms, 20000.0);
 }
 
 TEST(LongRopeSearch, CancelStopsWithinOneGeneration) {
