@@ -9,6 +9,7 @@
 #include "setup_flags.h"
 #include "ropescope/engines.h"
 #include "ropescope/rope.h"
+#include "ropescope/text_input.h"
 
 namespace ropescope::cli {
 
@@ -63,14 +64,10 @@ int run_convert(int argc, char** argv, int first) {
     RopeSetup setup = built->setup;
     Method method = built->methods.front();
     if (const auto from = args->get("from")) {
-        std::string text;
-        if (*from == "-") {
-            text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-        } else {
-            std::ifstream in(*from, std::ios::binary);
-            if (!in) return usage_error("--from: cannot read " + *from + " (no such file, or not readable).");
-            text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        }
+        auto read = *from == "-" ? read_text_fd(0, "standard input", kMaxConfigBytes, "a config or engine flags", "--from")
+                                 : read_text_file(*from, kMaxConfigBytes, "a config or engine flags", "--from");
+        if (!read) return usage_error("--from: " + read.error().message);
+        const std::string& text = *read;
         auto imported = import_setting(text, setup);
         if (!imported) return usage_error(imported.error().message);
         setup = imported->setup;

@@ -1,6 +1,7 @@
 #include "view_state.h"
 
 #include "ropescope/export.h"
+#include "ropescope/text_input.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -183,12 +184,11 @@ Result<GuiState> gui_state_from_json(const nlohmann::json& json) {
 }
 
 Result<GuiState> load_gui_state(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{"path", path + ": cannot read (" + std::strerror(errno) + ")."};
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    nlohmann::json json = nlohmann::json::parse(buffer.str(), nullptr, /*allow_exceptions=*/false);
-    if (json.is_discarded()) return Error{"path", path + ": not valid JSON."};
+    auto text = read_text_file(path, kMaxStateBytes, "a RopeScope state file (state.json)");
+    if (!text) return text.error();
+    auto parsed = parse_json_text(*text, "state");
+    if (!parsed) return Error{"path", path + ": " + parsed.error().message};
+    const nlohmann::json& json = *parsed;
     auto state = gui_state_from_json(json);
     if (!state) return Error{state.error().field, path + ": " + state.error().message};
     return state;

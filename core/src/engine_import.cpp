@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ropescope/engines.h"
+#include "ropescope/text_input.h"
 #include "ropescope/validate.h"
 
 namespace ropescope {
@@ -99,8 +100,9 @@ json base_config(const RopeSetup& base) {
 }
 
 Result<ModelConfig> import_hf(const std::string& text, const RopeSetup& base, const std::string& field) {
-    const json pasted = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (pasted.is_discarded()) return Error{field, field + ": not valid JSON."};
+    auto parsed = parse_json_text(text, field);
+    if (!parsed) return parsed.error();
+    const json& pasted = *parsed;
     if (!pasted.is_object())
         return Error{field, field + ": expected a JSON object (a config.json or a rope_scaling block), got " +
                                 std::string(pasted.type_name()) + "."};
@@ -236,9 +238,19 @@ Result<ModelConfig> import_llamacpp(const std::vector<std::string>& words, const
     return config;
 }
 
-}  // namespace
+// At most this many warnings are listed; a pasted word list must not print millions of lines.
+constexpr std::size_t kMaxImportWarnings = 20;
 
-Result<ModelConfig> import_setting(std::string_view text, const RopeSetup& base) {
+Result<ModelConfig> cap_warnings(Result<ModelConfig> config) {
+    if (config && config->warnings.size() > kMaxImportWarnings) {
+        const std::size_t more = config->warnings.size() - (kMaxImportWarnings - 1);
+        config->warnings.resize(kMaxImportWarnings - 1);
+        config->warnings.push_back(std::to_string(more) + " more warnings like these not shown.");
+    }
+    return config;
+}
+
+Result<ModelConfig> import_setting_uncapped(std::string_view text, const RopeSetup& base) {
     const std::string body = strip_comments(text);
     const std::size_t first = body.find_first_not_of(" \t\r\n");
     if (first == std::string::npos)
@@ -258,6 +270,15 @@ Result<ModelConfig> import_setting(std::string_view text, const RopeSetup& base)
     if (llamacpp) return import_llamacpp(*words, base);
     return Error{"setting", "setting: not recognised; expected a Hugging Face config or rope_scaling block (JSON), "
                             "vLLM arguments (--hf-overrides ...) or llama.cpp flags (--rope-scaling ...)."};
+}
+
+}  // namespace
+
+Result<ModelConfig> import_setting(std::string_view text, const RopeSetup& base) {
+    if (text.size() > kMaxConfigBytes)
+        return Error{"setting", "setting: " + std::to_string(text.size()) + " bytes; a config or engine flags are at most " +
+                                    byte_size_text(kMaxConfigBytes) + "."};
+    return cap_warnings(import_setting_uncapped(text, base));
 }
 
 }  // namespace ropescope

@@ -3,14 +3,13 @@
 #include "ropescope/hf_config.h"
 
 #include <cmath>
-#include <fstream>
 #include <initializer_list>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "ropescope/text_input.h"
 #include "ropescope/validate.h"
 
 namespace ropescope {
@@ -18,9 +17,6 @@ namespace ropescope {
 namespace {
 
 using nlohmann::json;
-
-constexpr int kMaxJsonDepth = 64;
-constexpr std::size_t kMaxConfigBytes = 64u << 20;
 
 #define ROPESCOPE_TRY_ASSIGN(lhs, expr)            \
     auto lhs##_result = (expr);                    \
@@ -122,49 +118,6 @@ Error missing(const std::string& field, const std::string& why) {
     return Error{field, field + ": missing; " + why + "."};
 }
 
-// Rejects nesting deeper than kMaxJsonDepth before the recursive parser sees it.
-std::optional<Error> check_depth(std::string_view text) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
-            continue;
-        }
-        if (c == '"') in_string = true;
-        else if (c == '{' || c == '[') {
-            if (++depth > kMaxJsonDepth)
-                return Error{"json", "json: nesting deeper than " + std::to_string(kMaxJsonDepth) +
-                                         " levels; a config.json is at most a few levels deep."};
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-    return std::nullopt;
-}
-
-// Parser messages may quote the offending bytes; keep only printable ASCII in what we show.
-std::string printable(std::string text) {
-    for (char& c : text)
-        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
-    return text;
-}
-
-std::string line_column(std::string_view text, std::size_t byte) {
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
 // Keys each rope_type accepts in the rope block (beyond rope_type/type), as HF lists them,
 // plus RopeScope's own extensions (alpha/beta, n_hat).
 std::set<std::string> accepted_keys(MethodKind kind) {
@@ -217,22 +170,9 @@ Result<Method> read_yarn(const ObjectReader& rope, bool dynamic) {
 
 Result<ModelConfig> parse_hf_config(std::string_view text) {
     if (text.size() > kMaxConfigBytes)
-        return Error{"json", "json: the file is " + std::to_string(text.size()) +
-                                 " bytes; a config.json larger than 64 MiB is not accepted."};
-    if (auto depth_error = check_depth(text)) return *depth_error;
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        if (const auto pos = what.find("parse error"); pos != std::string::npos) what = printable(what.substr(pos));
-        return Error{"json", "json: invalid JSON at " + line_column(text, e.byte > 0 ? e.byte - 1 : 0) + " (" + what + ")."};
-    } catch (const json::exception& e) {
-        // e.g. out_of_range 406: a number literal too large for a double ("1e999").
-        std::string what = e.what();
-        if (const auto pos = what.find(']'); pos != std::string::npos) what = printable(what.substr(pos + 2));
-        return Error{"json", "json: invalid JSON (" + what + ")."};
-    }
+        return Error{"json", "json: " + std::to_string(text.size()) + " bytes; a config.json is at most " +
+                                 byte_size_text(kMaxConfigBytes) + "."};
+    ROPESCOPE_TRY_ASSIGN(root, parse_json_text(text, "json"));
     if (!root.is_object()) return wrong_type("json", root, "an object (a config.json)");
 
     ModelConfig config;
@@ -434,17 +374,9 @@ Result<ModelConfig> parse_hf_config(std::string_view text) {
 }
 
 Result<ModelConfig> load_hf_config(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return Error{"path", path + ": cannot open the file for reading."};
-    file.seekg(0, std::ios::end);
-    const auto size = static_cast<std::size_t>(std::max<std::streamoff>(0, file.tellg()));
-    if (size > kMaxConfigBytes)
-        return Error{"path", path + ": the file is " + std::to_string(size) +
-                                 " bytes; a config.json larger than 64 MiB is not accepted."};
-    file.seekg(0);
-    std::ostringstream text;
-    text << file.rdbuf();
-    auto parsed = parse_hf_config(text.str());
+    auto text = read_text_file(path, kMaxConfigBytes, "a config.json");
+    if (!text) return text.error();
+    auto parsed = parse_hf_config(*text);
     if (!parsed) {
         Error error = parsed.error();
         error.message = path + ": " + error.message;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "ropescope/state.h"
+#include "ropescope/text_input.h"
 #include "ropescope/validate.h"
 
 namespace ropescope {
@@ -314,26 +315,11 @@ Result<LabState> state_from_json(const nlohmann::json& j) {
 }
 
 Result<LabState> load_state_file(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        return Error{path, "cannot read state file " + path + ": it is a directory."};
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-        const int error = errno;
-        return Error{path, "cannot read state file " + path + ": " + std::strerror(error) + "."};
-    }
-    std::ostringstream text;
-    text << file.rdbuf();
-    if (file.bad()) return Error{path, "cannot read state file " + path + ": read error."};
-    json j;
-    try {
-        j = json::parse(text.str());
-    } catch (const json::exception& e) {
-        std::string what = e.what();
-        if (const auto bracket = what.find("] "); what.rfind("[json.exception", 0) == 0 && bracket != std::string::npos)
-            what = what.substr(bracket + 2);
-        return Error{path, path + ": not valid JSON: " + what};
-    }
+    auto text = read_text_file(path, kMaxStateBytes, "a RopeScope state file (state.json)");
+    if (!text) return text.error();
+    auto parsed = parse_json_text(*text, "state");
+    if (!parsed) return Error{path, path + ": " + parsed.error().message};
+    const json& j = *parsed;
     auto state = state_from_json(j);
     if (!state) return Error{state.error().field, path + ": " + state.error().message};
     return state;

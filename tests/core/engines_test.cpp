@@ -298,13 +298,13 @@ TEST(HostileConfigs, ClearErrors) {
     };
     const std::vector<Case> cases = {
         {std::string(100000, '[') + std::string(100000, ']'), "nesting deeper than 64"},
-        {head + R"("rope_scaling": {"rope_type": "linear", "factor": 1e999}})", "invalid JSON"},
+        {head + R"("rope_scaling": {"rope_type": "linear", "factor": 1e999}})", "not valid JSON"},
         {head + R"("rope_scaling": {"rope_type": "linear", "factor": 1e300}})", "target context"},
         {head + R"("rope_scaling": {"rope_type": "yarn", "factor": "8"}})", "rope_scaling.factor: expected a number"},
         {head + R"("rope_theta": [1, 2]})", "rope_theta: expected a number"},
         {"{\"_model\": \"\xff\xfe\", \"max_position_embeddings\": 4096}", "ill-formed UTF-8"},
         {head + R"("rope_scaling": {"rope_type": "longrope", "short_factor": [)" + std::string(19999, '1') + "]}}",
-         "invalid JSON"},
+         "not valid JSON"},
     };
     for (const auto& c : cases) {
         auto result = parse_hf_config(c.text);
@@ -323,10 +323,17 @@ TEST(HostileConfigs, TenThousandFactorsAndTenMegabytes) {
     EXPECT_NE(result.error().message.find("has 10000 entries"), std::string::npos) << result.error().message;
     EXPECT_NE(result.error().message.find("rotary_dim/2 = 48"), std::string::npos) << result.error().message;
 
-    const std::string big = R"({"head_dim": 128, "max_position_embeddings": 4096, "padding": ")" +
-                            std::string(10u << 20, 'x') + "\"}";
-    auto padded = parse_hf_config(big);
-    ASSERT_TRUE(padded.ok()) << padded.error().message;  // large but valid: accepted
+    // Ten megabytes is no config: refused before parsing, with the size and the limit.
+    const auto padded_config = [](std::size_t bytes) {
+        return R"({"head_dim": 128, "max_position_embeddings": 4096, "padding": ")" + std::string(bytes, 'x') + "\"}";
+    };
+    auto huge = parse_hf_config(padded_config(10u << 20));
+    ASSERT_FALSE(huge.ok());
+    EXPECT_NE(huge.error().message.find("10485"), std::string::npos) << huge.error().message;
+    EXPECT_NE(huge.error().message.find("at most 1 MiB"), std::string::npos) << huge.error().message;
+    // Half a megabyte of padding is large but valid: accepted.
+    auto padded = parse_hf_config(padded_config(512u << 10));
+    ASSERT_TRUE(padded.ok()) << padded.error().message;
     EXPECT_EQ(padded->setup.head_dim, 128);
 }
 
