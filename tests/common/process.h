@@ -36,6 +36,8 @@ struct ProcessOptions {
     double timeout_seconds = 120;  // killed (SIGKILL) after this long
     std::string working_directory; // "": the test's own
     std::vector<std::string> env;  // extra NAME=VALUE entries
+    int send_signal = 0;           // if set, sent once after send_after_seconds (e.g. SIGINT: Ctrl+C)
+    double send_after_seconds = 0;
 };
 
 inline ProcessRun run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {}) {
@@ -71,6 +73,9 @@ inline ProcessRun run_process(const std::vector<std::string>& argv, const Proces
     }
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000));
+    const auto signal_at = std::chrono::steady_clock::now() +
+                           std::chrono::microseconds(static_cast<long long>(options.send_after_seconds * 1e6));
+    bool signal_sent = options.send_signal == 0;
     int open_outputs = 2;
     bool out_open = true, err_open = true;
     while (open_outputs > 0) {
@@ -80,12 +85,21 @@ inline ProcessRun run_process(const std::vector<std::string>& argv, const Proces
             run.timed_out = true;
             break;
         }
+        if (!signal_sent && std::chrono::steady_clock::now() >= signal_at) {
+            ::kill(pid, options.send_signal);
+            signal_sent = true;
+        }
         pollfd fds[3];
         int n = 0;
         if (out_open) fds[n++] = {out_pipe[0], POLLIN, 0};
         if (err_open) fds[n++] = {err_pipe[0], POLLIN, 0};
         if (in_fd >= 0) fds[n++] = {in_fd, POLLOUT, 0};
-        if (::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left.count(), 1000))) <= 0) continue;
+        long long wait_ms = std::min<long long>(left.count(), 1000);
+        if (!signal_sent)
+            wait_ms = std::min<long long>(wait_ms, std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                              signal_at - std::chrono::steady_clock::now())
+                                                                              .count()));
+        if (::poll(fds, static_cast<nfds_t>(n), static_cast<int>(wait_ms)) <= 0) continue;
         for (int i = 0; i < n; ++i) {
             if (!fds[i].revents) continue;
             if (fds[i].fd == in_fd) {
