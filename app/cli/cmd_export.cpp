@@ -33,7 +33,7 @@ default methods are plotted (default, linear, ntk, yarn, llama3) on the given se
   --out FILE|DIR         output file (an existing folder gets ID.EXT inside); with --plot all a folder,
                          created if needed
   --format F             svg (vector, for papers), png (slides), csv (the numbers), json (figure and
-                         state); default: from the --out extension; required with --plot all
+                         state); default: from the --out extension; svg with --plot all
   --state FILE           a state.json saved by the GUI or written by --plot all
   --size WxH             canvas in px (default 1600x1000); PNG pixels are size x scale
   --scale F              multiplies the size, the type and the line widths (default 1; 2 for retina)
@@ -220,11 +220,12 @@ int run_export(int argc, char** argv, int first) {
         if (!parsed) return usage_error("--format: \"" + *format + "\" is not allowed; use svg, png, csv or json.");
         o.format = *parsed;
     } else {
+        // A folder of figures is SVG unless told otherwise; one file takes its --out extension.
         const std::string ext = fs::path(*out).extension().string();  // ".svg"
-        const auto parsed = all || ext.empty() ? std::nullopt : parse_format(ext.substr(1));
+        const auto parsed = all ? std::optional<Format>(Format::Svg)
+                                : ext.empty() ? std::nullopt : parse_format(ext.substr(1));
         if (!parsed)
-            return usage_error(all ? "--format: missing; with --plot all give svg, png, csv or json."
-                                   : "--format: missing, and the --out extension is not .svg, .png, .csv or .json.");
+            return usage_error("--format: missing, and the --out extension is not .svg, .png, .csv or .json.");
         o.format = *parsed;
     }
     if (const auto size = args->get("size")) {
