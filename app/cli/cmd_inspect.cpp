@@ -9,6 +9,7 @@
 #include "setup_flags.h"
 #include "ropescope/engines.h"
 #include "ropescope/rope.h"
+#include "ropescope/rope_float32.h"
 #include "ropescope/serialize.h"
 #include "ropescope/validate.h"
 
@@ -31,15 +32,20 @@ for DeepSeek-style configs, the softmax-scale multiplier.
 Methods: default, linear (pi), ntk, dynamic, ntk_by_parts, yarn, dynamic_yarn, llama3, longrope (su)
 
   --format table|json|csv   table (default) for reading, json for tools, csv for the per-pair table
-  --engine hf|hf-4.5x|vllm|llama.cpp
+  --engine hf|hf-4.56|hf-4.5x|vllm|llama.cpp
                             with --config: what that engine computes from the config (default hf,
-                            transformers >= 4.56); differences are listed as warnings
+                            transformers 5.x); differences are listed as warnings
+  --max-model-len N         with --engine vllm: the --max-model-len vLLM serves (default L')
+  --dtype float64|float32   float64 (default): the exact math; float32: every quantity computed as
+                            transformers computes it in float32 (theta' then matches the inv_freq
+                            tensor a model holds to within one float32 ulp)
 
 Examples:
   ropescope-cli inspect --config assets/presets/deepseek-v3.json --format json
   ropescope-cli inspect --method llama3 --rope-theta 500000 --original-max-position-embeddings 8192 --factor 8
   ropescope-cli inspect --method yarn --factor 32 --beta-fast 32 --beta-slow 1 --format csv > yarn.csv
   ropescope-cli inspect --config qwen2.5-7b-instruct-yarn --engine hf-4.5x
+  ropescope-cli inspect --config llama-3.1-8b --dtype float32 --format csv
 
 )";
 
@@ -55,7 +61,7 @@ std::string sci(double value) {
     return buffer;
 }
 
-void print_table(const RopeResult& r, const std::string& model) {
+void print_table(const RopeResult& r, const std::string& model, const std::string& dtype, double f32_error) {
     std::printf("%s%s\n", std::string(method_label(r.kind)).c_str(),
                 model.empty() ? "" : ("  (" + model + ")").c_str());
     std::printf("  rope_type                %s\n", std::string(method_name(r.kind)).c_str());
@@ -66,6 +72,8 @@ void print_table(const RopeResult& r, const std::string& model) {
                 static_cast<long long>(r.original_context), static_cast<long long>(r.target_context),
                 format_number(r.factor).c_str());
     if (r.setup.seq_len > 0) std::printf("  seq_len                  %lld\n", static_cast<long long>(r.setup.seq_len));
+    std::printf("  dtype                    %s (float32 vs exact: largest relative difference %s)\n", dtype.c_str(),
+                sci(f32_error).c_str());
     std::printf("  attention_factor         %s (logits x %s)\n", fixed(r.attention_factor, 6).c_str(),
                 fixed(r.attention_factor * r.attention_factor, 6).c_str());
     if (r.softmax_scale_multiplier != 1.0)
@@ -101,7 +109,7 @@ void print_table(const RopeResult& r, const std::string& model) {
 int run_inspect(int argc, char** argv, int first) {
     ArgSpec spec;
     add_setup_args(spec);
-    spec.options.insert({"format", "engine"});
+    spec.options.insert({"format", "engine", "dtype", "max-model-len"});
     spec.flags.insert("help");
     auto args = parse_args("inspect", spec, argc, argv, first);
     if (!args) return usage_error(args.error().message);
@@ -114,19 +122,36 @@ int run_inspect(int argc, char** argv, int first) {
     if (format != "table" && format != "json" && format != "csv")
         return usage_error("--format: \"" + format + "\" is not allowed; use table, json or csv.");
 
+    const std::string dtype = args->get("dtype").value_or("float64");
+    if (dtype != "float64" && dtype != "float32")
+        return usage_error("--dtype: \"" + dtype + "\" is not allowed; use float64 (the exact math) or float32 (as "
+                           "transformers stores inv_freq).");
+    EngineInputs inputs;
+    if (const auto len = args->get("max-model-len")) {
+        if (!args->get("engine") || engine_from_name(*args->get("engine")) != Engine::Vllm)
+            return usage_error("--max-model-len: only with --engine vllm (it is vLLM's launch argument).");
+        char* end = nullptr;
+        const double x = std::strtod(len->c_str(), &end);
+        if (len->empty() || end != len->c_str() + len->size() || !std::isfinite(x) || x != std::floor(x) || x < 1 ||
+            x > static_cast<double>(kMaxContext))
+            return usage_error("--max-model-len: \"" + *len + "\" is not allowed; it must be a whole number of tokens from "
+                               "1 to 2147483648 (2^31).");
+        inputs.max_model_len = static_cast<std::int64_t>(x);
+    }
+
     auto built = setup_from_flags(*args, false);
     if (!built) return usage_error(built.error().message);
     if (const auto engine_arg = args->get("engine")) {
         const auto engine = engine_from_name(*engine_arg);
         if (!engine)
-            return usage_error("--engine: \"" + *engine_arg + "\" is not allowed; use hf, hf-4.5x, vllm or llama.cpp.");
+            return usage_error("--engine: \"" + *engine_arg + "\" is not allowed; use " + engine_names_list() + ".");
         if (!args->get("config")) return usage_error("--engine: needs --config (engines differ in how they read a config).");
         auto config = load_hf_config(resolve_config_path(*args->get("config")));
         if (!config) return usage_error(config.error().message);
         // Engine differences apply to the config as written; explicit flags still override the setup.
         config->setup = built->setup;
         config->method = built->methods.front();
-        const EngineView view = engine_view(*config, *engine);
+        const EngineView view = engine_view(*config, *engine, inputs);
         if (!view.supported) {
             std::string message = std::string(engine_name(*engine)) + " cannot run this config:";
             for (const auto& note : view.notes) message += " " + note;
@@ -134,21 +159,28 @@ int run_inspect(int argc, char** argv, int first) {
         }
         built->setup = view.setup;
         built->methods.front() = view.method;
+        if (!view.runs_as.empty())
+            built->warnings.push_back(std::string(engine_name(*engine)) + ": runs " + view.runs_as +
+                                      ", shown as per-pair factors (a longrope block).");
         for (const auto& note : view.notes) built->warnings.push_back(std::string(engine_name(*engine)) + ": " + note);
     }
     auto result = compute_rope(built->setup, built->methods.front());
     if (!result) return usage_error(result.error().message);
 
     RopeResult r = std::move(result).value();
+    const Float32Frequencies f32 = compute_float32(r);
+    if (dtype == "float32") r = with_float32(r, f32);
     r.warnings.insert(r.warnings.begin(), built->warnings.begin(), built->warnings.end());
     if (format == "json") {
         nlohmann::json j = result_to_json(r);
         if (!built->model_name.empty()) j["model"] = built->model_name;
+        j["dtype"] = dtype;
+        j["float32_max_rel_error"] = f32.max_rel_error;
         std::cout << j.dump(2) << '\n';
     } else {
         for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
         if (format == "csv") std::cout << pairs_to_csv(r);
-        else print_table(r, built->model_name);
+        else print_table(r, built->model_name, dtype, f32.max_rel_error);
     }
     return kExitOk;
 }

@@ -10,6 +10,7 @@
 
 #include "engine_compare.h"
 #include "ropescope/hf_config.h"
+#include "ropescope/text_input.h"
 #include "widgets.h"
 
 namespace ropescope::gui {
@@ -96,13 +97,21 @@ void app_paste_config(App& app) {
 }
 
 void app_load_file(App& app, const std::string& path) {
-    auto config = load_hf_config(path);
-    if (config) {
-        app_apply_config(app, *config, path);
+    // A file is a RopeScope state only when it says so (is_state_json); anything else is a model
+    // config, and a config that fails to read reports its own error. Either way a failure leaves
+    // the current setting untouched.
+    auto text = read_text_file(path, kMaxStateBytes, "a config.json or a RopeScope state file");
+    if (!text) {
+        app.toasts.Error(text.error().message);
         return;
     }
-    auto state = load_gui_state(path);
-    if (state) {
+    auto parsed = parse_json_text(*text, "json");
+    if (parsed && is_state_json(*parsed)) {
+        auto state = load_gui_state(path);
+        if (!state) {
+            app.toasts.Error(state.error().message);
+            return;
+        }
         const int w = app.state.view.window_width, h = app.state.view.window_height;
         app.state = std::move(state).value();
         app.state.view.window_width = w;
@@ -111,10 +120,12 @@ void app_load_file(App& app, const std::string& path) {
         app.toasts.Info("Loaded state " + path);
         return;
     }
-    // Report the error of what the file looks like: a RopeScope state, or a model config.
-    const bool looks_like_state = state.error().message.find("ropescope_gui_state") != std::string::npos ||
-                                  state.error().field.rfind("lab.", 0) == 0;
-    app.toasts.Error(looks_like_state ? state.error().message : config.error().message);
+    auto config = load_hf_config(path);
+    if (!config) {
+        app.toasts.Error(config.error().message);
+        return;
+    }
+    app_apply_config(app, *config, path);
 }
 
 void app_save_state(App& app, bool quiet) {

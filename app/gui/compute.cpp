@@ -82,6 +82,16 @@ ComputeResult run_compute_job(const ComputeJob& job) {
     const PlotOptions& options = job.lab.plot;
     for (const auto& id : plot_ids())
         out.figures[id] = compose_figure(id, out.entries, job.pinned ? &out.entries_a : nullptr, options, job.compare);
+    // Nothing computes because the setup itself is invalid (e.g. factor 0): every plot says why,
+    // instead of "no method enabled".
+    if (out.entries.empty() && !out.setup_error.empty())
+        for (auto& [id, figure] : out.figures) {
+            figure.caption = "Nothing to plot: " + out.setup_error;
+            for (auto& panel : figure.panels) {
+                const auto at = panel.title.find("(no method enabled)");
+                if (at != std::string::npos) panel.title.replace(at, std::string("(no method enabled)").size(), "(nothing to plot)");
+            }
+        }
     out.figures_ms = ms_since(figures_start);
     return out;
 }

@@ -17,14 +17,22 @@ namespace ropescope::gui {
 
 namespace {
 
-const char* engine_title(Engine engine) {
-    switch (engine) {
-        case Engine::Hf: return "transformers >= 4.56";
-        case Engine::Hf45x: return "transformers 4.48-4.55";
-        case Engine::Vllm: return "vLLM";
-        case Engine::LlamaCpp: return "llama.cpp";
+// The engine-view inputs kept in the GUI state file (view.panels.engines).
+constexpr const char* kSettingsKey = "engines";
+
+EngineInputs load_inputs(const App& app) {
+    EngineInputs inputs;
+    const auto it = app.state.view.panel_settings.find(kSettingsKey);
+    if (it != app.state.view.panel_settings.end() && it->second.is_object() && it->second.contains("max_model_len") &&
+        it->second["max_model_len"].is_number_integer()) {
+        const auto value = it->second["max_model_len"].get<std::int64_t>();
+        if (value >= 0 && value <= kMaxContext) inputs.max_model_len = value;
     }
-    return "";
+    return inputs;
+}
+
+void save_inputs(App& app, const EngineInputs& inputs) {
+    app.state.view.panel_settings[kSettingsKey] = nlohmann::json{{"max_model_len", inputs.max_model_len}};
 }
 
 // The entry the panel describes: the selected method if enabled, else the first scaled one.
@@ -95,18 +103,19 @@ void CodeBlock(App& app, const char* title, const char* id, const std::string& t
 }
 
 void EngineTable(const std::vector<EngineRow>& rows) {
+    ImGui::PushID("table");
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuter |
                                   ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_PadOuterX;
     if (!ImGui::BeginTable("##engines", 4, flags)) return;
     ImGui::TableSetupColumn("engine", ImGuiTableColumnFlags_WidthStretch, 1.1f);
     ImGui::TableSetupColumn("runs", ImGuiTableColumnFlags_WidthStretch, 1.5f);
-    ImGui::TableSetupColumn("vs transformers >= 4.56", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    ImGui::TableSetupColumn("vs transformers 5.x", ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableSetupColumn("what differs", ImGuiTableColumnFlags_WidthStretch, 3.2f);
     ImGui::TableHeadersRow();
     for (const auto& row : rows) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(engine_title(row.engine));
+        ImGui::TextUnformatted(std::string(engine_title(row.engine)).c_str());
         ImGui::TextDisabled("%s", std::string(engine_name(row.engine)).c_str());
         ImGui::TableNextColumn();
         ImGui::PushTextWrapPos(0.0f);
@@ -117,9 +126,10 @@ void EngineTable(const std::vector<EngineRow>& rows) {
         } else if (!row.error.empty()) {
             ErrorText(row.error);
         } else {
-            ImGui::TextUnformatted(row.method.c_str());
-            ImGui::TextDisabled("attention factor %.4g, logits x %.4g", row.attention_factor, row.logit_scale);
+            ImGui::TextUnformatted(row.runs_as.empty() ? row.method.c_str() : row.runs_as.c_str());
+            ImGui::TextDisabled("attention factor %.5g, logits x %.5g", row.attention_factor, row.logit_scale);
             if (row.long_factor) ImGui::TextDisabled("long_factor list");
+            ImGui::TextDisabled("float32 theta' off by up to %.2g (relative)", row.float32_max_rel_error);
         }
         ImGui::PopTextWrapPos();
         ImGui::TableNextColumn();
@@ -149,6 +159,7 @@ void EngineTable(const std::vector<EngineRow>& rows) {
         ImGui::PopTextWrapPos();
     }
     ImGui::EndTable();
+    ImGui::PopID();
 }
 
 }  // namespace
@@ -192,9 +203,24 @@ void draw_engines_panel(App& app) {
     }
     ImGui::Spacing();
     SectionHeading("What each engine computes");
-    EngineTable(compare_engines(*source.config));
-    MutedText("\"pairs differ\" compares each engine's theta'_i with transformers' for every rotary pair. "
-              "The notes come from the engines' code paths, see docs/models.md.");
+    EngineInputs inputs = load_inputs(app);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("vLLM --max-model-len");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(160.0f * s);
+    std::int64_t max_model_len = inputs.max_model_len;
+    if (InputInt64("##max_model_len", &max_model_len)) {
+        inputs.max_model_len = std::clamp<std::int64_t>(max_model_len, 0, kMaxContext);
+        save_inputs(app, inputs);
+    }
+    Tooltip("The length vLLM serves. It picks Phi-3 LongRoPE's factor list (long iff it exceeds L) and the base of "
+            "vLLM's static dynamic NTK. 0: the target context L' (what the vLLM arguments below pass).");
+    ImGui::SameLine();
+    MutedText(inputs.max_model_len > 0 ? "" : "(0: L' = " + std::to_string(entry->result.setup.target_context()) + ")");
+    EngineTable(compare_engines(*source.config, inputs));
+    MutedText("\"pairs differ\" compares each engine's theta'_i with transformers 5.x's for every rotary pair; float32 "
+              "is how far the engine's stored float32 inv_freq is from the exact value. Every note names the file it was "
+              "read from; docs/models.md lists the versions and commits.");
 
     ImGui::Spacing();
     SectionHeading("The setting in each engine's format");

@@ -23,6 +23,7 @@ const char* plot_name(const std::string& id) {
     if (id == "decay") return "Decay";
     if (id == "coverage") return "Coverage";
     if (id == "heatmap") return "Heatmap";
+    if (id == "dynamic") return "Dynamic: theta' vs seq_len";
     return id.c_str();
 }
 
@@ -191,9 +192,13 @@ void PerfOverlay(App& app, ImVec2 corner) {
 void draw_plots_panel(App& app) {
     const float s = UiScale();
     std::vector<std::string> visible;
+    // The seq_len plot only when a dynamic method is enabled (it has nothing to show otherwise).
+    const bool any_dynamic = std::any_of(app.entries.begin(), app.entries.end(), [](const PlotEntry& e) {
+        return e.result.kind == MethodKind::Dynamic || e.result.kind == MethodKind::DynamicYarn;
+    });
     for (const auto& id : plot_ids()) {
         auto& view = app.state.view.plots[id];
-        if (view.visible) visible.push_back(id);
+        if (view.visible && (id != "dynamic" || any_dynamic)) visible.push_back(id);
     }
     const ImVec2 region_min = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -203,7 +208,8 @@ void draw_plots_panel(App& app) {
     }
     if (app.entries.empty()) {
         ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + 20 * s, ImGui::GetCursorPosY() + 20 * s));
-        MutedText("No method computes: enable a method in the list on the left, or fix the errors shown there.");
+        if (!app.setup_error.empty()) ErrorText("Nothing to plot: " + app.setup_error);
+        else MutedText("No method computes: enable a method in the list on the left, or fix the errors shown there.");
     }
     const bool pinned = app.state.view.pinned_a.has_value();
     const bool wide = pinned && app.state.view.compare == CompareMode::SideBySide;

@@ -184,6 +184,12 @@ Result<GuiState> gui_state_from_json(const nlohmann::json& json) {
     return state;
 }
 
+bool is_state_json(const nlohmann::json& json) {
+    if (!json.is_object()) return false;
+    if (json.contains("ropescope_gui_state")) return true;
+    return json.contains("version") && json.contains("setup") && json.contains("methods");
+}
+
 Result<GuiState> load_gui_state(const std::string& path) {
     auto text = read_text_file(path, kMaxStateBytes, "a RopeScope state file (state.json)");
     if (!text) return text.error();

@@ -78,6 +78,10 @@ nlohmann::json gui_state_to_json(const GuiState& state);
 Result<GuiState> gui_state_from_json(const nlohmann::json& json);
 // Reads and parses `path`; errors name the path.
 Result<GuiState> load_gui_state(const std::string& path);
+// True if `json` says it is a RopeScope state: it has "ropescope_gui_state", or it is a bare lab
+// state (the state.json `export` writes: "version", "setup" and "methods"). Anything else that
+// File > Open reads is a model config, and its errors are the config's.
+bool is_state_json(const nlohmann::json& json);
 // Writes atomically (temporary file in the same directory, then rename); creates the directory.
 Status save_gui_state(const GuiState& state, const std::string& path);
 

@@ -223,10 +223,17 @@ Result<ModelConfig> import_llamacpp(const std::vector<std::string>& words, const
         config.setup.factor = factor;
         if (scaling == "linear") {
             config.method = LinearMethod{};
-            if (attn_flag) config.warnings.push_back("--yarn-attn-factor only acts with --rope-scaling yarn; ignored.");
+            if (attn_flag && *attn_flag != 1)
+                config.warnings.push_back("--yarn-attn-factor " + format_number(*attn_flag) +
+                                          ": llama.cpp multiplies cos and sin by it with linear scaling too; RopeScope's "
+                                          "linear method has no attention factor, so it is not shown.");
         } else {
-            // ggml multiplies the flag by its own 1 + 0.1 ln(s): that product is HF's attention_factor.
-            if (attn_flag && *attn_flag != 1) yarn.attention_factor = *attn_flag * llamacpp_yarn_mscale(factor);
+            // llama_context recomputes yarn_attn_factor whenever YaRN is on (llama-context.cpp): the flag
+            // has no effect; only the GGUF's {arch}.rope.scaling.attn_factor changes the result.
+            if (attn_flag)
+                config.warnings.push_back("--yarn-attn-factor " + format_number(*attn_flag) +
+                                          " is ignored by llama.cpp with YaRN (it recomputes the factor from --rope-scale); "
+                                          "the GGUF key {arch}.rope.scaling.attn_factor carries a different one.");
             config.method = yarn;
         }
     }

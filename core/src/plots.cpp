@@ -91,7 +91,7 @@ std::vector<double> ramp_r_grid(const RopeResult& r, int points) {
 }  // namespace
 
 const std::vector<std::string>& plot_ids() {
-    static const std::vector<std::string> ids = {"wavelength", "scale", "ramp", "decay", "coverage", "heatmap"};
+    static const std::vector<std::string> ids = {"wavelength", "scale", "ramp", "decay", "coverage", "heatmap", "dynamic"};
     return ids;
 }
 
@@ -232,8 +232,14 @@ Figure decay_figure(const std::vector<PlotEntry>& entries, const PlotOptions& op
     panel.title = "Attention-score decay with distance";
     panel.x = Axis{"relative distance (tokens)", "tokens",
                    options.decay_grid == GridKind::Log ? AxisScale::Log : AxisScale::Linear, {}, {}};
-    panel.y = Axis{options.decay_attention_factor ? "logit x attention_factor^2 (identical q, k)"
-                                                  : "logit (identical q, k)",
+    // What multiplies the logit: attention_factor^2, and DeepSeek's softmax-scale multiplier when an
+    // entry has one (decay_curve applies RopeResult::logit_scale()).
+    const bool softmax_multiplier = std::any_of(entries.begin(), entries.end(), [](const PlotEntry& e) {
+        return e.result.softmax_scale_multiplier != 1.0;
+    });
+    panel.y = Axis{!options.decay_attention_factor ? "logit (identical q, k)"
+                   : softmax_multiplier ? "logit x attention_factor^2 x softmax-scale multiplier (identical q, k)"
+                                        : "logit x attention_factor^2 (identical q, k)",
                    "logit", AxisScale::Linear, {}, {}};
     std::int64_t max_distance = 1;
     for (const auto& entry : entries) max_distance = std::max(max_distance, entry.result.target_context);
@@ -299,6 +305,18 @@ Figure coverage_figure(const std::vector<PlotEntry>& entries) {
             s.highlight.push_back(p.leaves_trained_range);
             leaving += p.leaves_trained_range;
         }
+        // Methods that depend on the current length are evaluated at seq_len = L' for this question
+        // (compute_rope); say so, so that the legend's length is the curve's.
+        const RopeResult& r = entry.result;
+        const bool length_dependent =
+            r.kind == MethodKind::Dynamic || r.kind == MethodKind::DynamicYarn ||
+            (r.kind == MethodKind::LongRope && std::get<LongRopeMethod>(r.method).choice == LongRopeFactorChoice::Auto);
+        if (length_dependent && r.setup.seq_len != r.target_context) {
+            RopeSetup at_target = r.setup;
+            at_target.seq_len = r.target_context;
+            if (auto there = compute_rope(at_target, r.method); there && entry.label.empty()) s.label = legend_label(*there);
+            else s.label += " at len " + std::to_string(r.target_context);
+        }
         s.label += ": " + std::to_string(leaving) + " pairs out of range";
         leaving_total += leaving;
         panel.series.push_back(std::move(s));
@@ -306,6 +324,61 @@ Figure coverage_figure(const std::vector<PlotEntry>& entries) {
     Figure figure = single_panel("coverage", "Training-range coverage (ringed: pairs that see new angles)",
                                  std::move(panel), entries);
     return figure;
+}
+
+Figure dynamic_figure(const std::vector<PlotEntry>& entries) {
+    Panel panel;
+    panel.x = Axis{"seq_len (tokens)", "tokens", AxisScale::Log, {}, {}};
+    panel.y = Axis{"theta'_i (rad/token)", "rad/token", AxisScale::Log, {}, {}};
+    std::vector<const PlotEntry*> dynamic;
+    for (const auto& e : entries)
+        if (e.result.kind == MethodKind::Dynamic || e.result.kind == MethodKind::DynamicYarn) dynamic.push_back(&e);
+    if (dynamic.empty()) {
+        panel.title = "theta' against seq_len: enable Dynamic NTK or Dynamic YaRN";
+        panel.legend = false;
+        return single_panel("dynamic", "Dynamic methods: frequencies against the current length", std::move(panel), entries);
+    }
+    panel.title = "How the dynamic methods' frequencies move with seq_len";
+    const RopeSetup& first = dynamic.front()->result.setup;
+    const double L = static_cast<double>(first.original_max_position_embeddings);
+    const double lo = std::max(1.0, L / 8.0);
+    const double hi = std::max({4.0 * static_cast<double>(first.target_context()), 2.0 * static_cast<double>(first.seq_len),
+                                8.0 * L});
+    constexpr int kPoints = 160;
+    static constexpr LineStyle kStyles[] = {LineStyle::Dotted, LineStyle::Dashed, LineStyle::Solid};
+    for (const PlotEntry* e : dynamic) {
+        const RopeResult& r = e->result;
+        const int n = r.num_pairs();
+        const int pairs[] = {n / 2, (3 * n) / 4, n - 1};
+        std::vector<Series> lines;
+        for (int k = 0; k < 3; ++k) {
+            Series line = base_series(*e, "inv_freq_vs_seq_len");
+            line.label = std::string(method_label(r.kind)) + ", pair " + std::to_string(pairs[k]);
+            line.style = kStyles[k];
+            lines.push_back(std::move(line));
+        }
+        for (int p = 0; p < kPoints; ++p) {
+            const double len = std::round(lo * std::pow(hi / lo, static_cast<double>(p) / (kPoints - 1)));
+            RopeSetup at = r.setup;
+            at.seq_len = static_cast<std::int64_t>(len);
+            const auto there = compute_rope(at, r.method);
+            if (!there) continue;
+            for (int k = 0; k < 3; ++k) {
+                lines[static_cast<std::size_t>(k)].x.push_back(len);
+                lines[static_cast<std::size_t>(k)].y.push_back(there->inv_freq[static_cast<std::size_t>(pairs[k])]);
+            }
+        }
+        for (auto& line : lines) panel.series.push_back(std::move(line));
+    }
+    add_context_markers(panel, entries, Marker::Orientation::Vertical);
+    if (first.max_position_embeddings > 0 && first.max_position_embeddings != first.original_max_position_embeddings &&
+        first.max_position_embeddings != first.target_context())
+        panel.markers.push_back(Marker{Marker::Orientation::Vertical, static_cast<double>(first.max_position_embeddings),
+                                       "max_position_embeddings", LineStyle::Dotted, {}});
+    if (first.seq_len > 0)
+        panel.markers.push_back(Marker{Marker::Orientation::Vertical, static_cast<double>(first.seq_len),
+                                       "seq_len = " + std::to_string(first.seq_len), LineStyle::Dashed, {}});
+    return single_panel("dynamic", "Dynamic methods: theta' against the current length", std::move(panel), entries);
 }
 
 double rotation_cos(const RopeResult& result, std::int64_t position, int pair) {
@@ -374,6 +447,7 @@ Result<Figure> build_figure(std::string_view id, const std::vector<PlotEntry>& e
     if (id == "decay") return decay_figure(entries, options);
     if (id == "coverage") return coverage_figure(entries);
     if (id == "heatmap") return heatmap_figure(entries, options);
+    if (id == "dynamic") return dynamic_figure(entries);
     std::string list;
     for (const auto& known : plot_ids()) list += (list.empty() ? "" : ", ") + known;
     return Error{"plot", "plot: \"" + std::string(id) + "\" is not a known plot; use one of " + list + "."};

@@ -17,6 +17,11 @@ std::int64_t RopeSetup::target_context() const {
     return std::max({std::int64_t{1}, static_cast<std::int64_t>(target), max_position_embeddings});
 }
 
+double RopeSetup::target_length() const {
+    return std::max({1.0, factor * static_cast<double>(original_max_position_embeddings),
+                     static_cast<double>(max_position_embeddings)});
+}
+
 std::string_view band_name(Band band) {
     switch (band) {
         case Band::Kept: return "kept";
@@ -284,7 +289,9 @@ Result<RopeResult> compute_rope(const RopeSetup& setup, const Method& method) {
             row.keep_weight = (1.0 / row.scale - 1.0 / s) / (1.0 - 1.0 / s);
         row.band = f.band.empty() ? band_from_scale(row.scale, s) : f.band[i];
         row.max_angle_trained = L * row.inv_freq_original;
-        row.max_angle_target = static_cast<double>(out.target_context) *
+        // At L' = s * L unrounded: rounding L' to whole tokens made PI's interpolated pairs exceed the
+        // trained angle by up to 0.5 / (s L) at some factors (s = 3.3: 18 pairs "out of range").
+        row.max_angle_target = setup.target_length() *
                                (out.target_context < out.n_hat ? row.inv_freq_original : at_target[i]);
         row.leaves_trained_range =
             row.max_angle_trained < kTwoPi && row.max_angle_target > row.max_angle_trained * (1.0 + 1e-9);

@@ -182,6 +182,43 @@ TEST(CliInspect, ConfigWarningsGoToStderrOutsideJson) {
     EXPECT_NE(json::parse(js.out)["warnings"].dump().find("4.48"), std::string::npos);
 }
 
+// --dtype float32: the per-pair values as transformers stores them, and the largest difference.
+TEST(CliInspect, Float32DtypeAndItsLargestError) {
+    const CliRun exact = run_cli({"inspect", "--config", "llama-3.1-8b", "--format", "json"});
+    const CliRun f32 = run_cli({"inspect", "--config", "llama-3.1-8b", "--format", "json", "--dtype", "float32"});
+    ASSERT_EQ(exact.exit_code, 0) << describe(exact);
+    ASSERT_EQ(f32.exit_code, 0) << describe(f32);
+    const json a = json::parse(exact.out), b = json::parse(f32.out);
+    EXPECT_EQ(a["dtype"], "float64");
+    EXPECT_EQ(b["dtype"], "float32");
+    EXPECT_EQ(a["float32_max_rel_error"], b["float32_max_rel_error"]);
+    double largest = 0;
+    for (std::size_t i = 0; i < a["inv_freq"].size(); ++i) {
+        const double x = a["inv_freq"][i].get<double>(), y = b["inv_freq"][i].get<double>();
+        EXPECT_EQ(static_cast<double>(static_cast<float>(y)), y) << "pair " << i << " is a float32 value";
+        largest = std::max(largest, std::abs(y - x) / x);
+    }
+    EXPECT_DOUBLE_EQ(largest, b["float32_max_rel_error"].get<double>());
+    EXPECT_GT(largest, 0);
+    const CliRun table = run_cli({"inspect", "--config", "llama-3.1-8b", "--dtype", "float32"});
+    EXPECT_NE(table.out.find("dtype                    float32"), std::string::npos) << table.out;
+}
+
+TEST(CliInspect, EngineViewsOfTransformersLines) {
+    const std::string text = R"({"head_dim": 128, "max_position_embeddings": 131072, "original_max_position_embeddings": 4096,
+        "rope_scaling": {"rope_type": "yarn", "factor": 8, "original_max_position_embeddings": 16384}})";
+    const fs::path path = temp_dir() / "two_originals.json";
+    std::ofstream(path) << text;
+    const auto L = [&](const char* engine) {
+        const CliRun run = run_cli({"inspect", "--config", path.string(), "--engine", engine, "--format", "json"});
+        EXPECT_EQ(run.exit_code, 0) << describe(run);
+        return json::parse(run.out)["original_max_position_embeddings"].get<int>();
+    };
+    EXPECT_EQ(L("hf"), 4096);        // 5.x: the top level overrides the block
+    EXPECT_EQ(L("hf-4.56"), 16384);  // 4.56: the block's
+    EXPECT_EQ(L("hf-4.5x"), 16384);
+}
+
 // ---- errors: exit 2, nothing on stdout, a message naming the field on stderr ----------------
 
 struct ErrorCase {
@@ -209,6 +246,13 @@ std::string malformed_config() {
     return path.string();
 }
 
+std::string beta_zero_config() {
+    const fs::path path = temp_dir() / "beta_zero.json";
+    std::ofstream(path) << R"({"head_dim": 128, "max_position_embeddings": 16384,
+        "rope_scaling": {"rope_type": "yarn", "factor": 4, "beta_fast": 0, "original_max_position_embeddings": 4096}})";
+    return path.string();
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Cases, CliError,
     ::testing::Values(
@@ -226,7 +270,15 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"decay_method_bogus", {"decay", "--method", "default,bogus"}, {"bogus"}},
         ErrorCase{"decay_points_too_few", {"decay", "--points", "1"}, {"--points", "1"}},
         ErrorCase{"decay_factor_zero", {"decay", "--method", "linear", "--factor", "0"}, {"factor", "0"}},
-        ErrorCase{"decay_grid_bogus", {"decay", "--grid", "cubic"}, {"--grid", "cubic"}}),
+        ErrorCase{"decay_grid_bogus", {"decay", "--grid", "cubic"}, {"--grid", "cubic"}},
+        ErrorCase{"dtype_bogus", {"inspect", "--dtype", "bfloat16"}, {"--dtype", "bfloat16", "float32"}},
+        ErrorCase{"engine_bogus", {"inspect", "--config", "llama-2-7b", "--engine", "tgi"}, {"--engine", "tgi", "hf-4.56"}},
+        ErrorCase{"max_model_len_without_vllm", {"inspect", "--config", "llama-2-7b", "--max-model-len", "8192"},
+                  {"--max-model-len", "--engine vllm"}},
+        ErrorCase{"max_model_len_zero",
+                  {"inspect", "--config", "llama-2-7b", "--engine", "vllm", "--max-model-len", "0"}, {"--max-model-len", "\"0\""}},
+        ErrorCase{"vllm_cannot_run_beta_zero", {"inspect", "--config", beta_zero_config(), "--engine", "vllm"},
+                  {"vllm cannot run", "ZeroDivisionError"}}),
     [](const ::testing::TestParamInfo<ErrorCase>& p) { return p.param.name; });
 
 TEST(CliHelp, InspectAndDecayHelpHaveExamples) {

@@ -38,12 +38,179 @@ TEST(Engines, Transformers45xTurnsQwenYarnOff) {
 }
 
 TEST(Engines, Transformers45xAgreesWhereTheRatioMatches) {
-    for (const char* name : {"deepseek-v3", "yarn-llama-2-7b-128k", "gpt-oss"}) {
+    for (const char* name : {"deepseek-v3", "yarn-llama-2-7b-128k"}) {
         const ModelConfig config = load_preset(name);
-        const EngineView old = engine_view(config, Engine::Hf45x);
-        EXPECT_EQ(old.setup.factor, config.setup.factor) << name;
-        EXPECT_TRUE(old.notes.empty()) << name;
+        for (const Engine engine : {Engine::Hf456, Engine::Hf45x}) {
+            const EngineView old = engine_view(config, engine);
+            EXPECT_EQ(old.setup.factor, config.setup.factor) << name;
+            EXPECT_TRUE(old.notes.empty()) << name << ": " << old.notes.front();
+        }
     }
+    // The gpt-oss preset writes rope_parameters (5.x's key): transformers 4.x never reads it.
+    const EngineView gpt = engine_view(load_preset("gpt-oss"), Engine::Hf456);
+    EXPECT_EQ(kind_of(gpt.method), MethodKind::Default);
+    EXPECT_TRUE(any_note_contains(gpt, "ignores rope_parameters"));
+}
+
+// 4.48-4.55 have no truncate (it arrived with gpt-oss in 4.56): the ramp ends are rounded.
+TEST(Engines, Transformers45xAlwaysRoundsTheCorrectionDims) {
+    auto config = parse_hf_config(R"({"head_dim": 64, "max_position_embeddings": 131072, "rope_theta": 150000,
+        "rope_scaling": {"rope_type": "yarn", "factor": 32, "truncate": false, "original_max_position_embeddings": 4096}})");
+    ASSERT_TRUE(config.ok()) << config.error().message;
+    const EngineView v456 = engine_view(*config, Engine::Hf456);
+    const EngineView v45x = engine_view(*config, Engine::Hf45x);
+    EXPECT_FALSE(std::get<YarnMethod>(v456.method).truncate);
+    EXPECT_TRUE(std::get<YarnMethod>(v45x.method).truncate);
+    EXPECT_TRUE(any_note_contains(v45x, "no truncate"));
+}
+
+// transformers has no rope_type ntk, ntk_by_parts or dynamic_yarn (ROPE_INIT_FUNCTIONS).
+TEST(Engines, TransformersHasNoRopeScopeOnlyMethods) {
+    for (const MethodKind kind : {MethodKind::Ntk, MethodKind::NtkByParts, MethodKind::DynamicYarn}) {
+        ModelConfig config;
+        config.setup.factor = 4;
+        config.method = default_method(kind);
+        const EngineView view = engine_view(config, Engine::Hf);
+        EXPECT_FALSE(view.supported) << method_name(kind);
+        EXPECT_TRUE(any_note_contains(view, "KeyError")) << method_name(kind);
+    }
+}
+
+// vLLM's "ntk" (rotary_embedding/ntk_scaling_rope.py, NTKScalingRotaryEmbedding._compute_inv_freq):
+//   base = self.base * self.scaling_factor
+//   inv_freq = super()._compute_inv_freq(base)            # 1 / base ** (arange(0, d, 2) / d)
+//   inv_freq = inv_freq / self.scaling_factor ** (2 / self.rotary_dim)
+TEST(Engines, VllmNtkIsItsOwnFormula) {
+    ModelConfig config;
+    config.setup.head_dim = 64;
+    config.setup.factor = 8;
+    config.method = NtkMethod{};
+    const EngineView view = engine_view(config, Engine::Vllm);
+    ASSERT_TRUE(view.supported);
+    EXPECT_FALSE(view.runs_as.empty());
+    auto vllm = compute_rope(view.setup, view.method);
+    auto ours = compute_rope(config.setup, config.method);
+    ASSERT_TRUE(vllm.ok() && ours.ok());
+    const double b = 10000, s = 8, d = 64;
+    for (int i = 0; i < 32; ++i) {
+        const double expected = 1.0 / std::pow(b * s, 2.0 * i / d) / std::pow(s, 2.0 / d);
+        EXPECT_NEAR(vllm->inv_freq[static_cast<std::size_t>(i)], expected, 1e-13 * expected) << i;
+    }
+    EXPECT_EQ(vllm->attention_factor, 1.0);
+    // Pair 0: 8^(-1/32) = 0.937 of RopeScope's NTK-aware (which keeps pair 0), 6% apart.
+    EXPECT_NEAR(vllm->inv_freq[0] / ours->inv_freq[0], std::pow(8.0, -1.0 / 32), 1e-13);
+    EXPECT_NEAR(vllm->inv_freq[31] / ours->inv_freq[31], 1.0, 1e-12);  // both end at theta / s
+}
+
+// vLLM after PR #41277 (dynamic_ntk_scaling_rope.py, merged 2026-04-30): one base for the served length,
+//   base = self.base * (scaling_factor * max_position_embeddings / max_trained_positions
+//                       - (scaling_factor - 1)) ** (rotary_dim / (rotary_dim - 2))
+TEST(Engines, VllmDynamicNtkUsesTheServedLength) {
+    ModelConfig config;
+    config.setup.max_position_embeddings = 4096;
+    config.setup.original_max_position_embeddings = 4096;
+    config.setup.factor = 2.0;
+    config.method = DynamicMethod{};
+    for (const std::int64_t len : {8192, 16384, 3072}) {
+        const EngineView view = engine_view(config, Engine::Vllm, EngineInputs{len});
+        ASSERT_TRUE(view.supported) << len;
+        auto vllm = compute_rope(view.setup, view.method);
+        ASSERT_TRUE(vllm.ok());
+        const double ratio = 2.0 * static_cast<double>(len) / 4096.0 - 1.0;
+        const double base = 10000.0 * std::pow(ratio, 128.0 / 126.0);
+        for (int i : {1, 32, 63}) {
+            const double expected = 1.0 / std::pow(base, 2.0 * i / 128.0);
+            EXPECT_NEAR(vllm->inv_freq[static_cast<std::size_t>(i)], expected, 1e-12 * expected) << len << " pair " << i;
+        }
+    }
+    // Served length 1024: 2 * 1024 / 4096 - 1 = -0.5, a negative base (NaN in vLLM).
+    const EngineView negative = engine_view(config, Engine::Vllm, EngineInputs{1024});
+    EXPECT_FALSE(negative.supported);
+    EXPECT_TRUE(any_note_contains(negative, "not positive"));
+}
+
+// vLLM's yarn branch of get_rope (rotary_embedding/__init__.py) forwards only
+// extrapolation_factor, attn_factor, beta_fast, beta_slow, apply_yarn_scaling, truncate; the cache
+// is scaled by yarn_get_mscale(factor) * attn_factor = 0.1 ln s + 1.
+TEST(Engines, VllmYarnDropsTheAttentionFactorForNonDeepSeekModels) {
+    auto config = parse_hf_config(R"({"head_dim": 128, "max_position_embeddings": 131072, "rope_theta": 1e6,
+        "rope_scaling": {"rope_type": "yarn", "factor": 4, "attention_factor": 1.25, "original_max_position_embeddings": 32768}})");
+    ASSERT_TRUE(config.ok()) << config.error().message;
+    const EngineView view = engine_view(*config, Engine::Vllm);
+    auto vllm = compute_rope(view.setup, view.method);
+    ASSERT_TRUE(vllm.ok());
+    EXPECT_NEAR(vllm->attention_factor, 0.1 * std::log(4.0) + 1.0, 1e-15);  // 1.1386, not 1.25
+    EXPECT_TRUE(any_note_contains(view, "dropped"));
+    // DeepSeek models take DeepseekScalingRotaryEmbedding, which keeps mscale and mscale_all_dim.
+    const ModelConfig v2lite = load_preset("deepseek-v2-lite");
+    auto hf = compute_rope(v2lite.setup, v2lite.method);
+    const EngineView ds = engine_view(v2lite, Engine::Vllm);
+    auto ds_vllm = compute_rope(ds.setup, ds.method);
+    ASSERT_TRUE(hf.ok() && ds_vllm.ok());
+    EXPECT_EQ(ds_vllm->attention_factor, hf->attention_factor);
+    EXPECT_EQ(ds_vllm->softmax_scale_multiplier, hf->softmax_scale_multiplier);
+}
+
+// transformers: `beta_fast = rope_parameters_dict.get("beta_fast") or 32`; vLLM passes 0 on to
+// yarn_find_correction_dim: d * log(L / (0 * 2 pi)) / (2 log b) divides by zero.
+TEST(Engines, VllmDividesByABetaOfZero) {
+    auto config = parse_hf_config(R"({"head_dim": 128, "max_position_embeddings": 16384,
+        "rope_scaling": {"rope_type": "yarn", "factor": 4, "beta_fast": 0, "original_max_position_embeddings": 4096}})");
+    ASSERT_TRUE(config.ok()) << config.error().message;
+    EXPECT_EQ(std::get<YarnMethod>(config->method).beta_fast, 32);
+    EXPECT_TRUE(engine_view(*config, Engine::Hf).supported);
+    const EngineView view = engine_view(*config, Engine::Vllm);
+    EXPECT_FALSE(view.supported);
+    EXPECT_TRUE(any_note_contains(view, "ZeroDivisionError"));
+}
+
+// vLLM Phi3LongRoPEScaledRotaryEmbedding: use_long_rope = max_model_len > original;
+// scale = max_position_embeddings / original; mscale = sqrt(1 + log(scale) / log(original)),
+// whatever the block's attention_factor says.
+TEST(Engines, VllmLongRopeFollowsMaxModelLenAndIgnoresAttentionFactor) {
+    ModelConfig phi = load_preset("phi-3-mini-128k-instruct");
+    std::get<LongRopeMethod>(phi.method).attention_factor = 1.0;
+    const EngineView short_view = engine_view(phi, Engine::Vllm, EngineInputs{4096});
+    const EngineView long_view = engine_view(phi, Engine::Vllm, EngineInputs{4097});
+    auto s = compute_rope(short_view.setup, short_view.method);
+    auto l = compute_rope(long_view.setup, long_view.method);
+    ASSERT_TRUE(s.ok() && l.ok());
+    EXPECT_FALSE(s->uses_long_factor);
+    EXPECT_TRUE(l->uses_long_factor);
+    const double expected = std::sqrt(1 + std::log(131072.0 / 4096.0) / std::log(4096.0));  // 1.1902
+    EXPECT_NEAR(l->attention_factor, expected, 1e-15);
+    EXPECT_TRUE(any_note_contains(long_view, "ignores the block's attention_factor"));
+}
+
+// llama-context.cpp (yarn_ext_factor != 0, no yarn_log_multiplier):
+//   yarn_attn_factor = get_mscale(factor, 1) = 1 + 0.1 ln f;   yarn_attn_factor *= 1 / (1 + 0.1 ln f)
+//   yarn_attn_factor *= hparams.rope_attn_factor               (GGUF {arch}.rope.scaling.attn_factor)
+// ggml-cpu/ops.cpp rope_yarn: mscale *= 1 + 0.1 ln(1 / freq_scale). Net: (1 + 0.1 ln f) * rope_attn_factor.
+TEST(Engines, LlamaCppRecomputesTheYarnAttentionFactor) {
+    auto config = parse_hf_config(R"({"head_dim": 128, "max_position_embeddings": 131072, "rope_theta": 1e6,
+        "rope_scaling": {"rope_type": "yarn", "factor": 4, "attention_factor": 1.25, "original_max_position_embeddings": 32768}})");
+    ASSERT_TRUE(config.ok());
+    const EngineView view = engine_view(*config, Engine::LlamaCpp);
+    auto result = compute_rope(view.setup, view.method);
+    ASSERT_TRUE(result.ok());
+    const double f = 4.0;
+    const double yarn_attn_factor = (1.0 + 0.1 * std::log(f)) * (1.0 / (1.0 + 0.1 * std::log(f))) * 1.0;
+    const double ggml = yarn_attn_factor * (1.0 + 0.1 * std::log(f));
+    EXPECT_NEAR(result->attention_factor, ggml, 1e-15);
+    EXPECT_NEAR(result->attention_factor, 1.1386294, 1e-7);
+    EXPECT_TRUE(any_note_contains(view, "rope.scaling.attn_factor"));
+    EXPECT_NEAR(llamacpp_yarn_attention(f, 1.25 / 1.1386294361119891, 0, false), 1.25, 1e-12);
+    // The exported flags say which GGUF key carries it, and pass no --yarn-attn-factor.
+    const std::string flags = to_llamacpp_args(config->setup, config->method);
+    EXPECT_EQ(flags.substr(0, flags.find('\n')).find("--yarn-attn-factor"), std::string::npos) << flags;
+    EXPECT_NE(flags.find("{arch}.rope.scaling.attn_factor to 1.09781"), std::string::npos) << flags;  // 1.25 / 1.13863
+    // DeepSeek (mscale == mscale_all_dim, the yarn_log_multiplier path): the ratio is 1, as transformers.
+    const ModelConfig v3 = load_preset("deepseek-v3");
+    const EngineView ds = engine_view(v3, Engine::LlamaCpp);
+    auto ds_result = compute_rope(ds.setup, ds.method);
+    ASSERT_TRUE(ds_result.ok());
+    EXPECT_NEAR(ds_result->attention_factor, 1.0, 1e-15);
+    EXPECT_TRUE(any_note_contains(ds, "float32"));
 }
 
 TEST(Engines, VllmDynamicNtkIsStatic) {
@@ -87,6 +254,8 @@ TEST(Engines, LlamaCppCannotRunDynamicAndRoundsYarn) {
 }
 
 TEST(Engines, NamesParse) {
+    EXPECT_EQ(engine_from_name("hf"), Engine::Hf);
+    EXPECT_EQ(engine_from_name("hf-4.56"), Engine::Hf456);
     EXPECT_EQ(engine_from_name("hf-4.5x"), Engine::Hf45x);
     EXPECT_EQ(engine_from_name("llama.cpp"), Engine::LlamaCpp);
     EXPECT_FALSE(engine_from_name("tgi").has_value());
@@ -219,8 +388,14 @@ TEST(Import, EveryFormatRoundTrips) {
         const std::string name(method_name(kind_of(method)));
         expect_import_round_trip(to_hf_json(setup, method), setup, method, "hf " + name);
         expect_import_round_trip(to_vllm_args(setup, method), setup, method, "vllm " + name);
-        if (kind_of(method) != MethodKind::Default)  // llama.cpp's default has no factor: only L' = ctx-size
+        // llama.cpp's default has no factor (only L' = ctx-size), and no flag carries a YaRN attention
+        // factor (the GGUF does): those say so in a comment instead.
+        const auto* y = std::get_if<YarnMethod>(&method);
+        if (kind_of(method) != MethodKind::Default && !(y && y->attention_factor))
             expect_import_round_trip(to_llamacpp_args(setup, method), setup, method, "llama.cpp " + name);
+        if (y && y->attention_factor) {
+            EXPECT_NE(to_llamacpp_args(setup, method).find("rope.scaling.attn_factor"), std::string::npos);
+        }
     }
     // NTK-aware reaches llama.cpp as plain RoPE with the enlarged base: same frequencies, other kind.
     expect_import_round_trip(to_llamacpp_args(setup, NtkMethod{}), setup, NtkMethod{}, "llama.cpp ntk", false);
@@ -232,15 +407,18 @@ TEST(Import, EveryFormatRoundTrips) {
     }
 }
 
-TEST(Import, LlamaCppAttentionFactorIncludesGgmlsOwnMscale) {
-    // ggml multiplies --yarn-attn-factor by 1 + 0.1 ln s: the flag 1 means HF's default factor.
+// llama_context recomputes yarn_attn_factor whenever YaRN is on: the flag changes nothing.
+TEST(Import, LlamaCppYarnAttnFactorFlagIsIgnored) {
     RopeSetup base;
     auto plain = import_setting("--rope-scaling yarn --rope-scale 8 --yarn-orig-ctx 4096", base);
     ASSERT_TRUE(plain.ok()) << plain.error().message;
     EXPECT_FALSE(std::get<YarnMethod>(plain->method).attention_factor.has_value());
-    auto scaled = import_setting("--rope-scaling yarn --rope-scale 8 --yarn-attn-factor 0.5", base);
-    ASSERT_TRUE(scaled.ok()) << scaled.error().message;
-    EXPECT_NEAR(*std::get<YarnMethod>(scaled->method).attention_factor, 0.5 * (1 + 0.1 * std::log(8.0)), 1e-12);
+    auto flagged = import_setting("--rope-scaling yarn --rope-scale 8 --yarn-attn-factor 0.5", base);
+    ASSERT_TRUE(flagged.ok()) << flagged.error().message;
+    EXPECT_FALSE(std::get<YarnMethod>(flagged->method).attention_factor.has_value());
+    bool warned = false;
+    for (const auto& w : flagged->warnings) warned = warned || w.find("ignored by llama.cpp with YaRN") != std::string::npos;
+    EXPECT_TRUE(warned);
 }
 
 TEST(Import, FormatsAreDetectedAndPartsMerged) {

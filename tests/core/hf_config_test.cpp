@@ -141,11 +141,29 @@ TEST(HfImport, LegacyTypeKeyIsAnAliasOfRopeType) {
     EXPECT_EQ(config.setup.factor, 2.0);
 }
 
-TEST(HfImport, RopeParametersWinOverRopeScaling) {
-    const auto config = parse_ok(with_rope(
-        R"("rope_parameters": {"rope_type": "linear", "factor": 2.0}, "rope_scaling": {"rope_type": "yarn", "factor": 4.0})"));
-    EXPECT_EQ(kind_of(config.method), MethodKind::Linear);
-    EXPECT_EQ(config.setup.factor, 2.0);
+// transformers 5.x, RotaryEmbeddingConfigMixin.convert_rope_params_to_dict:
+// `self.rope_parameters = rope_scaling or self.rope_parameters`.
+TEST(HfImport, RopeScalingWinsOverRopeParametersIn5x) {
+    const std::string text = with_rope(
+        R"("rope_parameters": {"rope_type": "linear", "factor": 2.0}, "rope_scaling": {"rope_type": "yarn", "factor": 4.0})");
+    const auto config = parse_ok(text);
+    EXPECT_EQ(kind_of(config.method), MethodKind::Yarn);
+    EXPECT_EQ(config.setup.factor, 4.0);
+    EXPECT_TRUE(test::any_warning_with(config.warnings, {"reads rope_scaling"})) << test::join(config.warnings);
+    // An empty rope_scaling is falsy: rope_parameters is read.
+    const auto empty = parse_ok(with_rope(R"("rope_scaling": {}, "rope_parameters": {"rope_type": "linear", "factor": 2.0})"));
+    EXPECT_EQ(kind_of(empty.method), MethodKind::Linear);
+}
+
+// transformers 4.x reads config.rope_scaling only: rope_parameters is an unknown attribute.
+TEST(HfImport, Transformers4IgnoresRopeParameters) {
+    const std::string text = with_rope(R"("rope_parameters": {"rope_type": "linear", "factor": 2.0})");
+    for (const HfVersion version : {HfVersion::V456, HfVersion::V45x}) {
+        auto config = parse_hf_config(text, version);
+        ASSERT_TRUE(config.ok()) << config.error().message;
+        EXPECT_EQ(kind_of(config->method), MethodKind::Default);
+        EXPECT_TRUE(test::any_warning_with(config->version_notes, {"ignores rope_parameters"}));
+    }
 }
 
 TEST(HfImport, RopeThetaInsideRopeParameters) {
@@ -165,17 +183,142 @@ TEST(HfImport, SuIsLongRope) {
     EXPECT_EQ(std::get<LongRopeMethod>(config.method).short_factor, std::vector<double>(64, 1.5));
 }
 
-// Phi-3: a top-level original_max_position_embeddings makes factor = max_pos / original, even
-// over an explicit factor.
-TEST(HfImport, TopLevelOriginalMaxPositionEmbeddingsGivesThePhi3Factor) {
+std::string ones_list(int n, const char* value = "1.0") {
     std::string list = "[";
-    for (int i = 0; i < 64; ++i) list += (i ? ", " : "") + std::string("1.0");
-    list += "]";
-    const std::string block = R"("rope_scaling": {"type": "longrope", "factor": 2.0, "short_factor": )" + list +
-                              R"(, "long_factor": )" + list + "}";
-    const auto config = parse_ok(with_rope(block, R"("original_max_position_embeddings": 4096, )"));
+    for (int i = 0; i < n; ++i) list += (i ? ", " : "") + std::string(value);
+    return list + "]";
+}
+
+// LongRoPE with an explicit factor and a top-level original_max_position_embeddings (Phi-3 style).
+// 5.x _compute_longrope_parameters: `factor = rope_parameters_dict.get("factor")`, replaced only
+// `if factor is None`; attention_factor = sqrt(1 + ln(factor) / ln(original)).
+// 4.56 and 4.48-4.55: `if hasattr(config, "original_max_position_embeddings"): factor = max_pos / original`.
+TEST(HfImport, LongRopeExplicitFactorIsKeptIn5xAndReplacedIn4x) {
+    const std::string block = R"("rope_scaling": {"type": "longrope", "factor": 16.0, "short_factor": )" + ones_list(64) +
+                              R"(, "long_factor": )" + ones_list(64) + "}";
+    const std::string text = R"({"head_dim": 128, "max_position_embeddings": 131072, "original_max_position_embeddings": 4096, )" +
+                             block + "}";
+    const auto v5 = parse_ok(text);
+    EXPECT_EQ(v5.setup.original_max_position_embeddings, 4096);
+    EXPECT_EQ(v5.setup.factor, 16.0);
+    auto r5 = compute_rope(v5.setup, v5.method);
+    ASSERT_TRUE(r5.ok());
+    EXPECT_NEAR(r5->attention_factor, std::sqrt(1 + std::log(16.0) / std::log(4096.0)), 1e-15);  // 1.1547
+    EXPECT_NEAR(r5->attention_factor, 1.1547005, 1e-7);
+    for (const HfVersion version : {HfVersion::V456, HfVersion::V45x}) {
+        auto old = parse_hf_config(text, version);
+        ASSERT_TRUE(old.ok()) << old.error().message;
+        EXPECT_EQ(old->setup.factor, 32.0);  // 131072 / 4096
+        auto r = compute_rope(old->setup, old->method);
+        ASSERT_TRUE(r.ok());
+        EXPECT_NEAR(r->attention_factor, std::sqrt(1 + std::log(32.0) / std::log(4096.0)), 1e-15);  // 1.1902
+        EXPECT_NEAR(r->attention_factor, 1.1902380, 1e-7);
+    }
+}
+
+// 5.x standardize_rope_params: for llama3, yarn and longrope a top-level
+// original_max_position_embeddings overrides the block's. 4.56 reads the block's (yarn), and for
+// longrope never reads the block's (`else: original_max_position_embeddings = max_position_embeddings`).
+TEST(HfImport, TopLevelOriginalOverridesTheBlockIn5x) {
+    const std::string yarn = R"({"head_dim": 128, "max_position_embeddings": 131072, "original_max_position_embeddings": 8192,
+        "rope_scaling": {"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32768}})";
+    EXPECT_EQ(parse_ok(yarn).setup.original_max_position_embeddings, 8192);
+    auto old = parse_hf_config(yarn, HfVersion::V456);
+    ASSERT_TRUE(old.ok());
+    EXPECT_EQ(old->setup.original_max_position_embeddings, 32768);
+    EXPECT_EQ(old->setup.factor, 4.0);
+
+    const std::string llama3 = R"({"head_dim": 128, "max_position_embeddings": 131072, "original_max_position_embeddings": 4096,
+        "rope_scaling": {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1, "high_freq_factor": 4,
+                         "original_max_position_embeddings": 8192}})";
+    EXPECT_EQ(parse_ok(llama3).setup.original_max_position_embeddings, 4096);
+
+    const std::string longrope = R"({"head_dim": 128, "max_position_embeddings": 65536,
+        "rope_scaling": {"rope_type": "longrope", "original_max_position_embeddings": 4096, "short_factor": )" +
+                                 ones_list(64) + R"(, "long_factor": )" + ones_list(64) + "}}";
+    const auto v5 = parse_ok(longrope);
+    EXPECT_EQ(v5.setup.original_max_position_embeddings, 4096);
+    EXPECT_EQ(v5.setup.factor, 16.0);  // no factor: max_pos / original
+    auto v456 = parse_hf_config(longrope, HfVersion::V456);
+    ASSERT_TRUE(v456.ok());
+    EXPECT_EQ(v456->setup.original_max_position_embeddings, 65536);  // the block's value is never read
+    EXPECT_TRUE(test::any_warning_with(v456->version_notes, {"ignores rope_scaling.original_max_position_embeddings"}));
+}
+
+// Phi3Config declares original_max_position_embeddings = 4096, so a phi3 config without the key still
+// overrides the block's in 5.x; and it reads the legacy rope_type "yarn" as longrope.
+TEST(HfImport, Phi3ModelTypeRules) {
+    const std::string text = R"({"model_type": "phi3", "hidden_size": 3072, "num_attention_heads": 32,
+        "max_position_embeddings": 131072,
+        "rope_scaling": {"type": "yarn", "original_max_position_embeddings": 8192, "short_factor": )" +
+                             ones_list(48) + R"(, "long_factor": )" + ones_list(48) + "}}";
+    const auto config = parse_ok(text);
+    EXPECT_EQ(kind_of(config.method), MethodKind::LongRope);
     EXPECT_EQ(config.setup.original_max_position_embeddings, 4096);
-    EXPECT_EQ(config.setup.factor, 4.0);  // 16384 / 4096
+    EXPECT_EQ(config.setup.factor, 32.0);
+}
+
+// rope_theta: 5.x `rope_parameters.setdefault("rope_theta", kwargs.pop("rope_theta", default_theta))`
+// keeps the block's; 4.x reads config.rope_theta. partial_rotary_factor: 5.x standardize_rope_params
+// writes the top-level attribute over the block's; 4.x reads config.partial_rotary_factor.
+TEST(HfImport, RopeThetaAndPartialRotaryFactorAtBothLevels) {
+    const std::string text = R"({"head_dim": 128, "max_position_embeddings": 4096, "rope_theta": 10000,
+        "partial_rotary_factor": 0.5,
+        "rope_scaling": {"rope_type": "linear", "factor": 2.0, "rope_theta": 500000, "partial_rotary_factor": 0.25}})";
+    const auto v5 = parse_ok(text);
+    EXPECT_EQ(v5.setup.rope_theta, 500000.0);
+    EXPECT_EQ(v5.setup.rotary_dim(), 64);  // top level 0.5 wins
+    for (const HfVersion version : {HfVersion::V456, HfVersion::V45x}) {
+        auto old = parse_hf_config(text, version);
+        ASSERT_TRUE(old.ok());
+        EXPECT_EQ(old->setup.rope_theta, 10000.0);
+        EXPECT_EQ(old->setup.rotary_dim(), 64);
+    }
+    // Only in the block: 5.x applies it, 4.x does not see it.
+    const std::string block_only = R"({"head_dim": 128, "max_position_embeddings": 4096,
+        "rope_parameters": {"rope_type": "linear", "factor": 2.0, "partial_rotary_factor": 0.25}})";
+    EXPECT_EQ(parse_ok(block_only).setup.rotary_dim(), 32);
+    // The rope_theta default is 10000 (RotaryEmbeddingConfigMixin.default_theta).
+    EXPECT_EQ(parse_ok(R"({"head_dim": 64, "max_position_embeddings": 2048})").setup.rope_theta, 10000.0);
+}
+
+// 5.x: Llama's compute_default_rope_parameters uses dim = head_dim (no partial_rotary_factor).
+TEST(HfImport, LlamaDefaultRopeRotatesTheWholeHeadIn5x) {
+    const std::string text = R"({"model_type": "llama", "head_dim": 128, "max_position_embeddings": 4096,
+        "partial_rotary_factor": 0.5})";
+    EXPECT_EQ(parse_ok(text).setup.rotary_dim(), 128);
+    auto old = parse_hf_config(text, HfVersion::V456);
+    ASSERT_TRUE(old.ok());
+    EXPECT_EQ(old->setup.rotary_dim(), 64);  // 4.x _compute_default_rope_parameters applies it
+}
+
+// 5.x _compute_proportional_rope_parameters: rope_angles = int(partial * head_dim // 2) pairs at
+// base ** (arange(0, 2 * rope_angles, 2) / head_dim), divided by factor; the rest are 0 (not rotated).
+TEST(HfImport, ProportionalIsLinearOverTheRotatedPairs) {
+    const std::string text = R"({"head_dim": 256, "max_position_embeddings": 8192,
+        "rope_parameters": {"rope_type": "proportional", "rope_theta": 1000000, "factor": 8.0, "partial_rotary_factor": 0.25}})";
+    const auto config = parse_ok(text);
+    ASSERT_EQ(kind_of(config.method), MethodKind::Linear);
+    ASSERT_EQ(config.setup.rotary_dim(), 64);  // 32 rotated pairs
+    auto r = compute_rope(config.setup, config.method);
+    ASSERT_TRUE(r.ok());
+    for (int i = 0; i < 32; ++i) {
+        const double expected = 1.0 / std::pow(1e6, 2.0 * i / 256.0) / 8.0;  // the engine's formula
+        EXPECT_NEAR(r->inv_freq[static_cast<std::size_t>(i)], expected, 1e-13 * expected) << i;
+    }
+    // No such rope_type before 5.x (and 4.x never reads rope_parameters at all).
+    std::string in_scaling = text;
+    in_scaling.replace(in_scaling.find("rope_parameters"), 15, "rope_scaling");
+    auto old = parse_hf_config(in_scaling, HfVersion::V456);
+    ASSERT_FALSE(old.ok());
+    EXPECT_NE(old.error().message.find("KeyError"), std::string::npos) << old.error().message;
+}
+
+// 5.x _compute_yarn_parameters: `if factor is None: factor = max_position_embeddings / original`.
+TEST(HfImport, YarnNullFactorIsTheRatioIn5x) {
+    const auto config = parse_ok(R"({"head_dim": 128, "max_position_embeddings": 65536,
+        "rope_scaling": {"rope_type": "yarn", "factor": null, "original_max_position_embeddings": 4096}})");
+    EXPECT_EQ(config.setup.factor, 16.0);
 }
 
 TEST(HfImport, QkRopeHeadDimIsTheRotaryDim) {

@@ -409,5 +409,21 @@ TEST(Properties, PairsLeavingTheTrainedRange) {
     EXPECT_EQ(count_leaving(compute(setup, YarnMethod{})), 0);
 }
 
+// PI interpolates every pair: at L' = s L it reaches exactly the angle it was trained on, at every s.
+// (L' rounded to whole tokens once flipped the count between 0 and 18 as the factor moved: s = 3.3,
+// 7.3 and 10.1 gave 18 pairs for linear; 3.7 and 5.5 gave 0.) YaRN's and Llama 3's fully
+// interpolated pairs are PI's, their blended pairs turned at least once in training: 0 too.
+TEST(Properties, InterpolationNeverLeavesTheTrainedRangeAtAnyFactor) {
+    for (int step = 101; step <= 3200; step += 7) {
+        const double s = step / 100.0;
+        const RopeSetup setup = make_setup(128, 10000.0, 4096, s);
+        EXPECT_EQ(count_leaving(compute(setup, LinearMethod{})), 0) << "s = " << s;
+        EXPECT_EQ(count_leaving(compute(setup, YarnMethod{})), 0) << "s = " << s;
+        EXPECT_EQ(count_leaving(compute(setup, Llama3Method{})), 0) << "s = " << s;
+    }
+    for (const double s : {3.3, 7.3, 10.1, 3.7, 5.5})
+        EXPECT_EQ(count_leaving(compute(make_setup(128, 10000.0, 4096, s), LinearMethod{})), 0) << "s = " << s;
+}
+
 }  // namespace
 }  // namespace ropescope

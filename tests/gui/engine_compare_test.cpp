@@ -44,7 +44,7 @@ TEST(EngineCompare, QwenYarnIsSwitchedOffByTransformers45x) {
     auto config = parse_hf_config(preset_text("qwen2.5-7b-instruct-yarn.json"));
     ASSERT_TRUE(config) << config.error().message;
     const auto rows = compare_engines(*config);
-    ASSERT_EQ(rows.size(), 4u);
+    ASSERT_EQ(rows.size(), 5u);
     const EngineRow& hf = row_of(rows, Engine::Hf);
     EXPECT_EQ(hf.pairs_differing, 0);
     EXPECT_NEAR(hf.attention_factor, 0.1 * std::log(4.0) + 1.0, 1e-12);
@@ -54,8 +54,14 @@ TEST(EngineCompare, QwenYarnIsSwitchedOffByTransformers45x) {
     EXPECT_DOUBLE_EQ(old_hf.attention_factor, 1.0);
     ASSERT_FALSE(old_hf.notes.empty());
     EXPECT_NE(old_hf.notes.front().find("replaces factor 4"), std::string::npos);
+    EXPECT_EQ(row_of(rows, Engine::Hf456).pairs_differing, 0);  // 4.56 keeps the explicit factor
     EXPECT_EQ(row_of(rows, Engine::Vllm).pairs_differing, 0);
     EXPECT_EQ(row_of(rows, Engine::LlamaCpp).pairs_differing, 0);
+    // Every row says how far float32 is from the exact value: a few float32 ulps, never zero.
+    for (const auto& row : rows) {
+        EXPECT_GT(row.float32_max_rel_error, 0) << engine_name(row.engine);
+        EXPECT_LT(row.float32_max_rel_error, 1e-6) << engine_name(row.engine);
+    }
 }
 
 TEST(EngineCompare, LlamaCppCannotRunDynamicNtk) {

@@ -342,3 +342,19 @@ TEST(SeriesKey, StableAcrossParameterChanges) {
     pinned.label += " (A)";
     EXPECT_NE(series_key(pinned), series_key(a));
 }
+
+namespace ropescope::gui {
+namespace {
+
+// File > Open: a file is a state only when it says so; configs (valid or not) are configs.
+TEST(OpenFile, AFileIsAStateOnlyWhenItSaysSo) {
+    EXPECT_TRUE(is_state_json(gui_state_to_json(default_gui_state())));
+    EXPECT_TRUE(is_state_json(state_to_json(default_lab_state())));  // export's state.json
+    EXPECT_FALSE(is_state_json(nlohmann::json::parse(
+        R"({"head_dim": 128, "max_position_embeddings": 4096, "rope_scaling": {"rope_type": "warp", "factor": 2}})")));
+    EXPECT_FALSE(is_state_json(nlohmann::json::parse(R"({"version": 1, "rope_theta": "a string"})")));
+    EXPECT_FALSE(is_state_json(nlohmann::json::array()));
+}
+
+}  // namespace
+}  // namespace ropescope::gui

@@ -52,6 +52,9 @@ Figure ramp_figure(const std::vector<PlotEntry>& entries);
 Figure decay_figure(const std::vector<PlotEntry>& entries, const PlotOptions& options);
 Figure coverage_figure(const std::vector<PlotEntry>& entries);
 Figure heatmap_figure(const std::vector<PlotEntry>& entries, const PlotOptions& options);
+// theta'_i against seq_len for the dynamic methods (dynamic NTK, dynamic YaRN), three pairs each,
+// with L, L' and the current seq_len marked; a titled empty panel when none is enabled.
+Figure dynamic_figure(const std::vector<PlotEntry>& entries);
 
 // By id (one of plot_ids()); an unknown id is an error listing the valid ones.
 Result<Figure> build_figure(std::string_view id, const std::vector<PlotEntry>& entries, const PlotOptions& options);

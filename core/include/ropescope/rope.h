@@ -41,7 +41,8 @@ struct PairRow {
     double keep_weight = 0;
     Band band = Band::Kept;
     double max_angle_trained = 0;   // L * theta_i: angle accumulated over the training context, rad
-    // L' * theta'_i: angle accumulated over the target context, rad. For methods that depend on
+    // L' * theta'_i: angle accumulated over the target context (L' = max(s L, max_position_embeddings),
+    // not rounded to whole tokens), rad. For methods that depend on
     // the current length (dynamic, dynamic_yarn, LongRoPE with the automatic switch) theta' is the
     // frequency they use once the sequence reaches L', whatever seq_len the rest of the row shows.
     double max_angle_target = 0;

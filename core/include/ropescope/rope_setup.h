@@ -32,6 +32,10 @@ struct RopeSetup {
     // factor 8 on 8K, but max_position_embeddings 131072, so its longest wavelengths are
     // stretched past what interpolation covers).
     std::int64_t target_context() const;
+    // L' as a real number, max(s * L, max_position_embeddings) before rounding to whole tokens: the
+    // length the coverage question is asked at, so that PI (theta / s over s * L tokens) reaches
+    // exactly the trained angle at every s.
+    double target_length() const;
     // max_position_embeddings with the "0 means L" default resolved.
     std::int64_t effective_max_position_embeddings() const {
         return max_position_embeddings > 0 ? max_position_embeddings : original_max_position_embeddings;
