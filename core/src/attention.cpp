@@ -65,15 +65,33 @@ std::string_view kernel_path_name(KernelPath path) { return path == KernelPath::
 
 namespace {
 
-const kernels::Ops& ops_for(KernelIsa isa) {
-    if (isa == KernelIsa::Best)
-        if (const kernels::Ops* avx2 = kernels::avx2_ops()) return *avx2;
-    return kernels::portable_ops();
+// The kernels for `isa`; null when this CPU cannot run them.
+const kernels::Ops* ops_for(KernelIsa isa) {
+    switch (isa) {
+        case KernelIsa::Best:
+            if (const kernels::Ops* avx512 = kernels::avx512_ops()) return avx512;
+            if (const kernels::Ops* avx2 = kernels::avx2_ops()) return avx2;
+            return &kernels::portable_ops();
+        case KernelIsa::Avx512: return kernels::avx512_ops();
+        case KernelIsa::Avx2: return kernels::avx2_ops();
+        case KernelIsa::Portable: return &kernels::portable_ops();
+    }
+    return &kernels::portable_ops();
 }
+
+constexpr Named kIsaNames[] = {{"best", static_cast<int>(KernelIsa::Best)},
+                               {"avx512", static_cast<int>(KernelIsa::Avx512)},
+                               {"avx2", static_cast<int>(KernelIsa::Avx2)},
+                               {"portable", static_cast<int>(KernelIsa::Portable)}};
 
 }  // namespace
 
-std::string_view kernel_isa_name(KernelIsa isa) { return ops_for(isa).name; }
+std::string_view kernel_isa_name(KernelIsa isa) {
+    const kernels::Ops* ops = ops_for(isa);
+    return ops ? ops->name : "unsupported";
+}
+bool kernel_isa_supported(KernelIsa isa) { return ops_for(isa) != nullptr; }
+std::optional<KernelIsa> kernel_isa_from_name(std::string_view name) { return parse_named<KernelIsa>(name, kIsaNames); }
 
 double round_to_precision(double x, PhasePrecision precision) {
     if (precision == PhasePrecision::Fp64 || x == 0 || !std::isfinite(x)) return x;
@@ -337,6 +355,7 @@ std::vector<ChunkSpec> make_chunks(const RopeResult& rope, std::int64_t first_ke
 struct RefStats {
     double max = 0, min = 0, sum_exp = 0, sum_exp_x = 0;
     std::int64_t argmax = 0;
+    std::int64_t nonfinite = 0, first_nonfinite = -1;  // as ChunkStats
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -467,6 +486,17 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 
 Error option_error(const std::string& field, const std::string& message) { return Error{field, field + ": " + message}; }
 
+// The error of a run whose logit at `position` is NaN or infinite (the inputs are validated so
+// that this cannot happen; if it does anyway, the run stops with this instead of reading garbage).
+Error nonfinite_error(std::int64_t position, double value, std::int64_t count) {
+    return Error{std::string(kNonFiniteField),
+                 std::string(kNonFiniteField) + ": the logit of the key at position " +
+                     format_number(static_cast<double>(position)) + " is " + format_number(value) + " (" +
+                     format_number(static_cast<double>(count)) +
+                     " keys in all); every logit must be finite: lower noise or query_scale, or check the "
+                     "method's frequencies."};
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -505,6 +535,36 @@ std::span<const double> AttentionEngine::reference_logits() const {
 
 namespace {
 
+// The checks that keep every logit finite: contents (noise, query_scale), the method's
+// frequencies up to `last_position` and its logit scale.
+Status validate_content(const RopeResult& rope, const AttentionOptions& o, std::int64_t last_position) {
+    // Contents stay below about 1e6 * 6 per component, so every logit stays far below float's
+    // 3.4e38 for any head_dim the kernel accepts.
+    if (!std::isfinite(o.noise) || o.noise < 0 || o.noise > kMaxAttentionNoise)
+        return option_error("noise", format_number(o.noise) + " is not allowed; use a value from 0 to " +
+                                         format_number(kMaxAttentionNoise) + " (larger values overflow the logits).");
+    if (!std::isfinite(o.query_scale) || o.query_scale <= 0 || o.query_scale > kMaxQueryScale)
+        return option_error("query_scale", format_number(o.query_scale) + " is not allowed; use a value in (0, " +
+                                               format_number(kMaxQueryScale) + "] (larger values overflow the logits).");
+    // Frequencies and the logit scale come from the method; a tiny factor (a subnormal, say) can
+    // make them infinite, and an infinite angle has no cosine.
+    const double last = static_cast<double>(last_position);
+    for (int set = 0; set < 2; ++set) {
+        const auto& freq = set == 0 ? rope.inv_freq : rope.inv_freq_original;
+        for (std::size_t i = 0; i < freq.size(); ++i)
+            if (!std::isfinite(freq[i]) || !std::isfinite(freq[i] * last) || freq[i] < 0)
+                return option_error("inv_freq", std::string(set == 0 ? "the scaled" : "the original") +
+                                                    " frequency of pair " + format_number(static_cast<double>(i)) +
+                                                    " is " + format_number(freq[i]) +
+                                                    " rad/token; the attention kernel needs finite frequencies "
+                                                    "(check the scaling factors).");
+    }
+    if (!std::isfinite(rope.logit_scale()) || rope.logit_scale() <= 0 || rope.logit_scale() > 1e6)
+        return option_error("attention_factor", "the logit scale (attention_factor^2 x softmax multiplier) is " +
+                                                    format_number(rope.logit_scale()) + "; use a value in (0, 1e6].");
+    return Ok{};
+}
+
 Status validate_options(const RopeResult& rope, const AttentionOptions& o) {
     if (o.num_keys < 1 || o.num_keys > kMaxAttentionKeys)
         return option_error("num_keys", format_number(static_cast<double>(o.num_keys)) +
@@ -519,10 +579,6 @@ Status validate_options(const RopeResult& rope, const AttentionOptions& o) {
                                                   " is out of range; use 0 to " +
                                                   format_number(static_cast<double>(kMaxContext)) +
                                                   " (or -1 for the last key).");
-    if (!std::isfinite(o.noise) || o.noise < 0)
-        return option_error("noise", format_number(o.noise) + " is not allowed; use a finite value >= 0.");
-    if (!std::isfinite(o.query_scale) || o.query_scale <= 0 || o.query_scale > 1e6)
-        return option_error("query_scale", format_number(o.query_scale) + " is not allowed; use a value in (0, 1e6].");
     if (o.threads < 0 || o.threads > 256)
         return option_error("threads", format_number(o.threads) + " is out of range; use 1 to 256 (0: all cores).");
     if (o.window_radius < 0 || o.window_radius > 1000000)
@@ -532,6 +588,9 @@ Status validate_options(const RopeResult& rope, const AttentionOptions& o) {
     if (rope.num_pairs() < 1)
         return option_error("head_dim", "the rotary dimension is " + format_number(2 * rope.num_pairs()) +
                                             "; the attention kernel needs at least one rotary pair.");
+    if (auto status = validate_content(rope, o, std::max<std::int64_t>(o.first_key + o.num_keys - 1, o.query_position));
+        !status)
+        return status;
     const int dim = std::max(rope.setup.head_dim, rope.rotary_dim);
     if (dim > kMaxAttentionHeadDim)
         return option_error("head_dim", format_number(dim) + " is too large for the attention kernel; use at most " +
@@ -549,6 +608,21 @@ Status validate_options(const RopeResult& rope, const AttentionOptions& o) {
                                 format_number(static_cast<double>(m - last)) + " to " +
                                 format_number(static_cast<double>(m - o.first_key)) + ".");
     return Ok{};
+}
+
+// The error for the first chunk (in key order) that met a NaN or infinite logit, if any.
+template <class Stats, class T>
+std::optional<Error> first_nonfinite(const std::vector<Stats>& stats, const std::vector<ChunkSpec>& chunks,
+                                     const T* logits, std::int64_t first_key) {
+    std::int64_t count = 0;
+    std::optional<std::int64_t> index;
+    for (std::size_t k = 0; k < stats.size(); ++k) {
+        if (stats[k].nonfinite == 0) continue;
+        count += stats[k].nonfinite;
+        if (!index) index = chunks[k].first_index + stats[k].first_nonfinite;
+    }
+    if (!index) return std::nullopt;
+    return nonfinite_error(first_key + *index, static_cast<double>(logits[*index]), count);
 }
 
 int resolve_threads(int threads) {
@@ -596,7 +670,12 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
     const int threads = static_cast<int>(std::min<std::int64_t>(
         {static_cast<std::int64_t>(resolve_threads(o.threads)), static_cast<std::int64_t>(chunks.size()), useful}));
     r.threads = threads;
-    const kernels::Ops& ops = ops_for(o.isa);
+    const kernels::Ops* ops_or_null = ops_for(o.isa);
+    if (!ops_or_null && o.path == KernelPath::Fast)
+        return option_error("isa", std::string(kIsaNames[static_cast<int>(o.isa)].name) +
+                                       " is not supported by this CPU; use best (here: " +
+                                       std::string(kernel_isa_name(KernelIsa::Best)) + ") or portable.");
+    const kernels::Ops& ops = ops_or_null ? *ops_or_null : kernels::portable_ops();
     r.isa = o.path == KernelPath::Fast ? ops.name : "scalar";
 
     std::atomic<std::size_t> next{0};
@@ -613,7 +692,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
     };
 
     const int P = content.pairs;
-    const int P8 = (P + 7) / 8 * 8;
+    const int P8 = (P + kernels::kPairPad - 1) / kernels::kPairPad * kernels::kPairPad;
     const kernels::Tables lookup = content_lookup(content);
     Summary summary;
 
@@ -632,6 +711,15 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                 double* x = im.ref_logits.data() + ch.first_index;
                 for (std::int64_t j = 0; j < ch.count; ++j)
                     x[j] = reference_logit(rope, content, lookup, o.precision, q_rot, o.first_key + ch.first_index + j);
+                for (std::int64_t j = 0; j < ch.count; ++j)
+                    if (!std::isfinite(x[j])) {
+                        if (st.nonfinite++ == 0) st.first_nonfinite = j;
+                    }
+                if (st.nonfinite) {
+                    im.ref_stats[k] = st;
+                    done.fetch_add(1);
+                    continue;
+                }
                 st.max = st.min = x[0];
                 for (std::int64_t j = 0; j < ch.count; ++j) {
                     if (x[j] > st.max) {
@@ -652,6 +740,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         };
         im.pool.run(threads, job);
         if (stopped.load()) return Error{std::string(kCancelledField), "attention: cancelled."};
+        if (auto bad = first_nonfinite(im.ref_stats, chunks, im.ref_logits.data(), o.first_key)) return *bad;
         summary.max = -INFINITY;
         summary.min = INFINITY;
         for (std::size_t k = 0; k < total; ++k) {
@@ -831,6 +920,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         };
         im.pool.run(threads, job);
         if (stopped.load()) return Error{std::string(kCancelledField), "attention: cancelled."};
+        if (auto bad = first_nonfinite(im.stats, chunks, im.fast_logits.data(), o.first_key)) return *bad;
         summary.max = -INFINITY;
         summary.min = INFINITY;
         for (std::size_t k = 0; k < total; ++k) {
@@ -937,6 +1027,10 @@ Result<std::vector<double>> logit_matrix(const RopeResult& rope, const Attention
             return option_error("key_positions", format_number(static_cast<double>(p)) + " is out of range; use 0 to " +
                                                      format_number(static_cast<double>(kMaxContext)) + ".");
     if (rope.num_pairs() < 1) return option_error("head_dim", "the attention kernel needs at least one rotary pair.");
+    std::int64_t last_position = 0;
+    for (const auto p : query_positions) last_position = std::max(last_position, p);
+    for (const auto p : key_positions) last_position = std::max(last_position, p);
+    if (auto status = validate_content(rope, options, last_position); !status) return status.error();
     const std::int64_t m = options.query_position >= 0 ? options.query_position : options.first_key + options.num_keys - 1;
     const std::int64_t d = options.target_distance != -1 ? options.target_distance : options.num_keys / 2;
     const Content content = make_content(rope, options, d, m - d);
@@ -945,7 +1039,10 @@ Result<std::vector<double>> logit_matrix(const RopeResult& rope, const Attention
     out.reserve(query_positions.size() * key_positions.size());
     for (const auto q : query_positions) {
         const std::vector<double> q_rot = rotate_query(rope, content, options.precision, q);
-        for (const auto k : key_positions) out.push_back(reference_logit(rope, content, lookup, options.precision, q_rot, k));
+        for (const auto k : key_positions) {
+            out.push_back(reference_logit(rope, content, lookup, options.precision, q_rot, k));
+            if (!std::isfinite(out.back())) return nonfinite_error(k, out.back(), 1);
+        }
     }
     return out;
 }

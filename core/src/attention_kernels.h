@@ -1,6 +1,7 @@
 // Private to the core: the fast attention kernels' interface. attention_kernels.inc holds their
 // code; it is compiled once for the portable target (attention_kernels_portable.cpp) and, on
-// x86-64, once more with AVX2+FMA (attention_kernels_avx2.cpp), picked at run time.
+// x86-64, twice more: with AVX2+FMA (attention_kernels_avx2.cpp) and with AVX-512
+// (attention_kernels_avx512.cpp), picked at run time.
 // Only plain data crosses this interface (trivial structs, no std templates, helpers with internal
 // linkage), so the two builds cannot share an inline function by accident (one-definition rule).
 #pragma once
@@ -25,13 +26,21 @@ struct ChunkStats {
     std::int64_t argmax;  // index within the chunk, first of the maxima
     double sum_exp;       // sum exp(x - max)
     double sum_exp_x;     // sum exp(x - max) (x - max)
+    // NaN or infinite logits: how many, and the index (within the chunk) of the first one. When
+    // nonzero the other fields are meaningless and the run is an error, never a search past a
+    // maximum that NaN hides.
+    std::int64_t nonfinite;
+    std::int64_t first_nonfinite;
 };
 
 // Phase formats of the phase kernel (PhasePrecision without fp64).
 enum class PhaseFormat : int { Fp32 = 1, Bf16 = 2, Fp16 = 3 };
 
-// Read-only tables of one run, shared by all threads. P8: pairs padded to a multiple of 8
-// (padding pairs have zero content and zero frequency).
+// Pairs are padded to a multiple of this (the widest vector's floats); padding pairs have zero
+// content and zero frequency.
+inline constexpr int kPairPad = 16;
+
+// Read-only tables of one run, shared by all threads. P8: pairs padded to a multiple of kPairPad.
 struct Tables {
     int pairs8;
     float constant;              // shared content: the non-rotary part of every logit (scaled)
@@ -75,11 +84,16 @@ struct Ops {
     void (*gemm_chunk)(const Chunk&);     // shared content, exact phases: a GEMM against the lane table
     void (*rotor_chunk)(const Chunk&);    // per-key content, exact phases: rotor = block anchor x lane table
     void (*phase_chunk)(const Chunk&);    // per-key content, phases rounded to a format, sin/cos per element
+    // Softmax statistics of n <= kTileKeys logits merged into *s (started if `first`); NaN or
+    // infinite logits only count in s->nonfinite (exposed for the kernel tests).
+    void (*tile_stats)(const float* x, int n, std::int64_t offset, ChunkStats* s, bool first);
 };
 
 const Ops& portable_ops();
 // Null when not built (not x86-64) or when the CPU lacks AVX2 or FMA.
 const Ops* avx2_ops();
+// Null when not built or when the CPU (or the OS) lacks AVX-512 F, DQ, BW and VL.
+const Ops* avx512_ops();
 
 // Helpers used by both builds and by the reference: internal linkage, so that each build keeps its
 // own copy (an AVX2 copy must never stand in for the portable one).
