@@ -520,6 +520,19 @@ struct AttentionEngine::Impl {
     std::vector<RefStats> ref_stats;
     std::vector<ChunkMax> chunk_max;
     std::vector<double> table_freq[2];  // frequencies the lane tables were built for
+    std::vector<double> run_freq[2];    // frequencies of the current run (padded to the pairs8)
+    // The pool kernel's keys sorted by content row (they depend on positions and the seed only).
+    struct PoolOrder {
+        std::uint64_t seed = 0;
+        std::int64_t first_key = -1, num_keys = 0, needle_position = -1, split = -1;
+        int entries = 0;
+        bool valid = false;
+        std::vector<unsigned short> order;    // per key
+        std::vector<int> row_ends;            // per superblock, `entries` each
+        std::vector<std::size_t> superblock;  // per chunk: index of its first superblock
+    } pool_order;
+    std::vector<float> pool_lanes[2];   // pool kernel's lane rows, and the frequencies they were built for
+    std::vector<double> pool_step_re[2], pool_step_im[2], pool_freq[2];
     std::int64_t fast_count = 0, ref_count = 0;
 };
 
@@ -629,6 +642,105 @@ int resolve_threads(int threads) {
     if (threads > 0) return threads;
     const unsigned hw = std::thread::hardware_concurrency();
     return hw == 0 ? 1 : static_cast<int>(std::min(hw, 256u));
+}
+
+}  // namespace
+
+namespace {
+
+// The fast kernels (see attention_kernels.h).
+enum class FastKernel { Gemm, Rotor, Pool, Corrected, Phase };
+
+// Content rows a_h = q conj(k_h) (unscaled) and their non-rotary parts (scaled), pairs8 wide.
+void build_content_rows(const Content& content, int pairs8, std::vector<float>& content_re,
+                        std::vector<float>& content_im, std::vector<float>& content_const) {
+    const std::size_t rows = content.keys.size(), p8 = static_cast<std::size_t>(pairs8);
+    content_re.assign(rows * p8, 0.0f);
+    content_im.assign(rows * p8, 0.0f);
+    content_const.assign(rows, 0.0f);
+    std::vector<double> are(p8, 0.0), aim(p8, 0.0);
+    for (std::size_t h = 0; h < rows; ++h) {
+        double pass = 0;
+        content_product(content, content.keys[h], are.data(), aim.data(), &pass);
+        content_const[h] = static_cast<float>(pass * content.scale);
+        for (std::size_t i = 0; i < static_cast<std::size_t>(content.pairs); ++i) {
+            content_re[h * p8 + i] = static_cast<float>(are[i]);
+            content_im[h * p8 + i] = static_cast<float>(aim[i]);
+        }
+    }
+}
+
+// Lane tables e^{-i l t_i} (l < kLanes) and block steps e^{-i kLanes t_i} of frequency set s;
+// they depend on the frequencies only, so they are kept while those stay the same.
+struct LaneTables {
+    std::vector<float>& lk;
+    std::vector<float>& lt_re;
+    std::vector<float>& lt_im;
+    std::vector<double>& step_re;
+    std::vector<double>& step_im;
+    std::vector<double>& built_for;  // the frequencies they were built for
+};
+void build_lane_tables(const std::vector<double>& freq, const LaneTables& out) {
+    const std::size_t p8 = freq.size();
+    auto& lk = out.lk;
+    auto& ltr = out.lt_re;
+    auto& lti = out.lt_im;
+    if (out.built_for == freq && lk.size() == 2 * p8 * kLanes) return;
+    out.built_for = freq;
+    lk.assign(2 * p8 * kLanes, 0.0f);
+    ltr.assign(p8 * kLanes, 0.0f);
+    lti.assign(p8 * kLanes, 0.0f);
+    out.step_re.assign(p8, 1.0);
+    out.step_im.assign(p8, 0.0);
+    for (std::size_t i = 0; i < p8; ++i) {
+        const double th = freq[i];
+        for (std::size_t l = 0; l < static_cast<std::size_t>(kLanes); ++l) {
+            const double a = static_cast<double>(l) * th;
+            const float co = static_cast<float>(std::cos(a)), si = static_cast<float>(std::sin(a));
+            lk[(2 * i) * kLanes + l] = co;
+            lk[(2 * i + 1) * kLanes + l] = si;
+            ltr[l * p8 + i] = co;
+            lti[l * p8 + i] = -si;
+        }
+        out.step_re[i] = std::cos(kLanes * th);
+        out.step_im[i] = -std::sin(kLanes * th);
+    }
+}
+
+// The pool kernel's lane rows [kPoolLanes][cos(l t_i) | -sin(l t_i)] and superblock step
+// e^{-i kPoolLanes t_i}; kept while the frequencies stay the same. Lane l = 32 u + v is built as
+// e^{-i 32 u t} e^{-i v t} in double from 64 exact sines and cosines per pair instead of 1024.
+struct PoolLanes {
+    std::vector<float>& lanes;
+    std::vector<double>& step_re;
+    std::vector<double>& step_im;
+    std::vector<double>& built_for;
+};
+void build_pool_lanes(const std::vector<double>& freq, const PoolLanes& out) {
+    constexpr std::size_t kSplit = 32;
+    static_assert(kSplit * kSplit == static_cast<std::size_t>(kernels::kPoolLanes));
+    const std::size_t p8 = freq.size(), width = 2 * p8, count = kernels::kPoolLanes;
+    if (out.built_for == freq && out.lanes.size() == count * width) return;
+    out.built_for = freq;
+    out.lanes.assign(count * width, 0.0f);
+    out.step_re.assign(p8, 1.0);
+    out.step_im.assign(p8, 0.0);
+    double ure[kSplit], uim[kSplit], vre[kSplit], vim[kSplit];
+    for (std::size_t i = 0; i < p8; ++i) {
+        for (std::size_t k = 0; k < kSplit; ++k) {
+            ure[k] = std::cos(static_cast<double>(k * kSplit) * freq[i]);
+            uim[k] = -std::sin(static_cast<double>(k * kSplit) * freq[i]);
+            vre[k] = std::cos(static_cast<double>(k) * freq[i]);
+            vim[k] = -std::sin(static_cast<double>(k) * freq[i]);
+        }
+        for (std::size_t l = 0; l < count; ++l) {
+            const std::size_t u = l / kSplit, v = l % kSplit;
+            out.lanes[l * width + i] = static_cast<float>(ure[u] * vre[v] - uim[u] * vim[v]);
+            out.lanes[l * width + p8 + i] = static_cast<float>(ure[u] * vim[v] + uim[u] * vre[v]);
+        }
+        out.step_re[i] = std::cos(static_cast<double>(count) * freq[i]);
+        out.step_im[i] = -std::sin(static_cast<double>(count) * freq[i]);
+    }
 }
 
 }  // namespace
@@ -761,44 +873,26 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         summary.entropy = std::log(s1) - s2 / s1;
         im.ref_count = n;
     } else {
-        // Tables for each frequency set in use.
+        // Which kernel: exact phases (a GEMM for shared content, rotors per key), fp32 phases at
+        // exact float positions (rotors corrected by the product's rounding error), or phases
+        // rounded to a format computed once per distinct rounded position.
+        const bool shared = content.pool == 0;
+        const std::int64_t last_position = std::max(m, o.first_key + n - 1);
+        const FastKernel mode = o.precision == PhasePrecision::Fp64 ? (shared                                                   ? FastKernel::Gemm
+                                                               : static_cast<int>(content.keys.size()) <= kernels::kMaxPoolEntries ? FastKernel::Pool
+                                                                                                                                  : FastKernel::Rotor)
+                                : o.precision == PhasePrecision::Fp32 && last_position < (std::int64_t{1} << 24)
+                                    ? FastKernel::Corrected
+                                    : FastKernel::Phase;
         bool used[2] = {false, false};
         for (const auto& ch : chunks) used[ch.segment] = true;
-        std::vector<double> are(static_cast<std::size_t>(P8), 0.0), aim(static_cast<std::size_t>(P8), 0.0);
-        const bool exact = o.precision == PhasePrecision::Fp64;
-        const bool shared = content.pool == 0;
         std::vector<kernels::Tables> tables(2);
-        // Per-key content rows: rotor kernel (a_h, exact phases) or phase kernel (a_h Q scale).
-        const std::size_t rows = content.keys.size();
-        im.content_re.assign(rows * static_cast<std::size_t>(P8), 0.0f);
-        im.content_im.assign(rows * static_cast<std::size_t>(P8), 0.0f);
-        im.content_const.assign(rows, 0.0f);
-        std::vector<double> q_re(static_cast<std::size_t>(P8), 0.0), q_im(static_cast<std::size_t>(P8), 0.0);
-        if (!exact) {
-            for (int i = 0; i < P; ++i) phase(rope, o.precision, m, i, &q_re[static_cast<std::size_t>(i)], &q_im[static_cast<std::size_t>(i)]);
-        }
-        for (std::size_t h = 0; h < rows; ++h) {
-            double pass = 0;
-            content_product(content, content.keys[h], are.data(), aim.data(), &pass);
-            im.content_const[h] = static_cast<float>(pass * content.scale);
-            for (std::size_t i = 0; i < static_cast<std::size_t>(P); ++i) {
-                double xr = are[i], xi = aim[i];
-                if (!exact) {  // a_h Q scale
-                    const double yr = (xr * q_re[i] - xi * q_im[i]) * content.scale;
-                    const double yi = (xr * q_im[i] + xi * q_re[i]) * content.scale;
-                    xr = yr;
-                    xi = yi;
-                }
-                im.content_re[h * static_cast<std::size_t>(P8) + i] = static_cast<float>(xr);
-                im.content_im[h * static_cast<std::size_t>(P8) + i] = static_cast<float>(xi);
-            }
-        }
-        // Shared content product for the GEMM (double).
+        build_content_rows(content, P8, im.content_re, im.content_im, im.content_const);
+        std::vector<double> are(static_cast<std::size_t>(P8), 0.0), aim(static_cast<std::size_t>(P8), 0.0);
         double shared_pass = 0;
-        content_product(content, content.keys[shared ? 0 : rows - 1], are.data(), aim.data(), &shared_pass);
+        content_product(content, content.keys[shared ? 0 : content.keys.size() - 1], are.data(), aim.data(), &shared_pass);
         for (int s = 0; s < 2; ++s) {
             if (!used[s]) continue;
-            const auto& freq = s == 0 ? rope.inv_freq : rope.inv_freq_original;
             kernels::Tables& t = tables[static_cast<std::size_t>(s)];
             t = lookup;
             t.pairs8 = P8;
@@ -807,67 +901,82 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
             t.content_im = im.content_im.data();
             t.content_const = im.content_const.data();
             const auto p8 = static_cast<std::size_t>(P8);
-            if (exact) {
-                auto& lk = im.lk[s];
-                auto& ltr = im.lt_re[s];
-                auto& lti = im.lt_im[s];
-                if (im.table_freq[s] != freq || lk.size() != 2 * p8 * kLanes) {
-                    // Lane tables and block steps depend on the frequencies only: kept across runs.
-                    im.table_freq[s] = freq;
-                    lk.assign(2 * p8 * kLanes, 0.0f);
-                    ltr.assign(p8 * kLanes, 0.0f);
-                    lti.assign(p8 * kLanes, 0.0f);
-                    im.step_re[s].assign(p8, 1.0);
-                    im.step_im[s].assign(p8, 0.0);
-                    for (std::size_t i = 0; i < p8; ++i) {
-                        const double th = i < static_cast<std::size_t>(P) ? freq[i] : 0.0;
-                        for (std::size_t l = 0; l < static_cast<std::size_t>(kLanes); ++l) {
-                            const double a = static_cast<double>(l) * th;
-                            const float co = static_cast<float>(std::cos(a)), si = static_cast<float>(std::sin(a));
-                            lk[(2 * i) * kLanes + l] = co;
-                            lk[(2 * i + 1) * kLanes + l] = si;
-                            ltr[l * p8 + i] = co;
-                            lti[l * p8 + i] = -si;
-                        }
-                        im.step_re[s][i] = std::cos(kLanes * th);
-                        im.step_im[s][i] = -std::sin(kLanes * th);
-                    }
+            // The frequencies the kernel rotates by: exact, or rounded as the phase format would.
+            const auto& exact_freq = s == 0 ? rope.inv_freq : rope.inv_freq_original;
+            std::vector<double>& freq = im.run_freq[s];
+            freq.assign(p8, 0.0);
+            for (int i = 0; i < P; ++i)
+                freq[static_cast<std::size_t>(i)] = o.precision == PhasePrecision::Fp64
+                                                        ? exact_freq[static_cast<std::size_t>(i)]
+                                                        : round_to_precision(exact_freq[static_cast<std::size_t>(i)], o.precision);
+            if (mode != FastKernel::Phase)
+                build_lane_tables(freq, {im.lk[s], im.lt_re[s], im.lt_im[s], im.step_re[s], im.step_im[s], im.table_freq[s]});
+            if (mode == FastKernel::Pool)
+                build_pool_lanes(freq, {im.pool_lanes[s], im.pool_step_re[s], im.pool_step_im[s], im.pool_freq[s]});
+            t.pool_lanes = im.pool_lanes[s].data();
+            t.pool_step_re = im.pool_step_re[s].data();
+            t.pool_step_im = im.pool_step_im[s].data();
+            t.lk = im.lk[s].data();
+            t.lt_re = im.lt_re[s].data();
+            t.lt_im = im.lt_im[s].data();
+            t.step_re = im.step_re[s].data();
+            t.step_im = im.step_im[s].data();
+            // alpha = E scale (per-key content) or a E scale (shared), E the query's rotor.
+            im.alpha_re[s].assign(p8, 0.0);
+            im.alpha_im[s].assign(p8, 0.0);
+            for (int i = 0; i < P; ++i) {
+                double er, ei;
+                if (o.precision == PhasePrecision::Fp64) {
+                    const double am = rope.angle(m, i);
+                    er = std::cos(am);
+                    ei = std::sin(am);
+                } else {
+                    phase(rope, o.precision, m, i, &er, &ei);
                 }
-                im.alpha_re[s].assign(p8, 0.0);
-                im.alpha_im[s].assign(p8, 0.0);
-                for (std::size_t i = 0; i < p8; ++i) {
-                    if (i < static_cast<std::size_t>(P)) {
-                        // E_i scale (rotor) or a_i E_i scale (gemm).
-                        const double am = rope.angle(m, static_cast<int>(i));
-                        const double er = std::cos(am) * content.scale, ei = std::sin(am) * content.scale;
-                        if (shared) {
-                            im.alpha_re[s][i] = are[i] * er - aim[i] * ei;
-                            im.alpha_im[s][i] = are[i] * ei + aim[i] * er;
-                        } else {
-                            im.alpha_re[s][i] = er;
-                            im.alpha_im[s][i] = ei;
-                        }
-                    }
+                er *= content.scale;
+                ei *= content.scale;
+                const auto k = static_cast<std::size_t>(i);
+                im.alpha_re[s][k] = shared ? are[k] * er - aim[k] * ei : er;
+                im.alpha_im[s][k] = shared ? are[k] * ei + aim[k] * er : ei;
+            }
+            t.alpha_re = im.alpha_re[s].data();
+            t.alpha_im = im.alpha_im[s].data();
+            auto& th = im.theta[s];
+            th.assign(p8, 0.0f);
+            for (std::size_t i = 0; i < p8; ++i) th[i] = static_cast<float>(freq[i]);  // exact: freq is rounded to F
+            t.theta = th.data();
+            t.format = o.precision == PhasePrecision::Bf16 ? kernels::PhaseFormat::Bf16
+                       : o.precision == PhasePrecision::Fp16 ? kernels::PhaseFormat::Fp16
+                                                              : kernels::PhaseFormat::Fp32;
+        }
+        void (*kernel)(const kernels::Chunk&) = mode == FastKernel::Gemm        ? ops.gemm_chunk
+                                                : mode == FastKernel::Rotor     ? ops.rotor_chunk
+                                                : mode == FastKernel::Pool      ? ops.pool_chunk
+                                                : mode == FastKernel::Corrected ? ops.corrected_chunk
+                                                                                : ops.phase_chunk;
+        const bool anchored = mode != FastKernel::Phase;
+        auto& po = im.pool_order;
+        if (mode == FastKernel::Pool) {
+            const std::int64_t split = std::clamp<std::int64_t>(rope.n_hat - o.first_key, 0, n);
+            const int entries = static_cast<int>(content.keys.size());
+            if (!(po.seed == content.seed && po.first_key == o.first_key && po.num_keys == n &&
+                  po.needle_position == content.needle_position && po.split == split && po.entries == entries)) {
+                po = {};
+                po.seed = content.seed;
+                po.first_key = o.first_key;
+                po.num_keys = n;
+                po.needle_position = content.needle_position;
+                po.split = split;
+                po.entries = entries;
+                po.order.resize(static_cast<std::size_t>(n));
+                std::size_t superblocks = 0;
+                for (const ChunkSpec& ch : chunks) {
+                    po.superblock.push_back(superblocks);
+                    superblocks += static_cast<std::size_t>((ch.count + kernels::kPoolLanes - 1) / kernels::kPoolLanes);
                 }
-                t.lk = lk.data();
-                t.lt_re = ltr.data();
-                t.lt_im = lti.data();
-                t.alpha_re = im.alpha_re[s].data();
-                t.alpha_im = im.alpha_im[s].data();
-                t.step_re = im.step_re[s].data();
-                t.step_im = im.step_im[s].data();
-            } else {
-                auto& th = im.theta[s];
-                th.assign(p8, 0.0f);
-                for (std::size_t i = 0; i < static_cast<std::size_t>(P); ++i)
-                    th[i] = static_cast<float>(round_to_precision(freq[i], o.precision));
-                t.theta = th.data();
-                t.format = o.precision == PhasePrecision::Fp32   ? kernels::PhaseFormat::Fp32
-                           : o.precision == PhasePrecision::Bf16 ? kernels::PhaseFormat::Bf16
-                                                                 : kernels::PhaseFormat::Fp16;
+                po.row_ends.resize(superblocks * static_cast<std::size_t>(entries));
             }
         }
-        void (*kernel)(const kernels::Chunk&) = !exact ? ops.phase_chunk : shared ? ops.gemm_chunk : ops.rotor_chunk;
 
         im.fast_logits.resize(static_cast<std::size_t>(n));
         im.fast_count = 0;
@@ -893,11 +1002,11 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                 const ChunkSpec& ch = chunks[k];
                 const kernels::Tables& t = tables[static_cast<std::size_t>(ch.segment)];
                 const std::int64_t first_position = o.first_key + ch.first_index;
-                if (exact) {
+                if (anchored) {
                     // Exact anchor: e^{-i n t_i} from the double angle n t_i (std::cos/sin reduce exactly).
-                    const auto& freq = ch.segment == 0 ? rope.inv_freq : rope.inv_freq_original;
+                    const auto& freq = im.run_freq[ch.segment];
                     for (std::size_t i = 0; i < p8; ++i) {
-                        const double a = i < static_cast<std::size_t>(P) ? static_cast<double>(first_position) * freq[i] : 0.0;
+                        const double a = static_cast<double>(first_position) * freq[i];
                         anchor_re[i] = std::cos(a);
                         anchor_im[i] = -std::sin(a);
                     }
@@ -912,6 +1021,11 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                 c.otile = sc.otile.data();
                 c.row = sc.row.data();
                 c.logits = im.fast_logits.data() + ch.first_index;
+                if (mode == FastKernel::Pool) {
+                    c.order = po.order.data() + ch.first_index;
+                    c.row_ends = po.row_ends.data() + po.superblock[k] * static_cast<std::size_t>(po.entries);
+                    c.sorted = po.valid;
+                }
                 c.stats = &im.stats[k];
                 kernel(c);
                 done.fetch_add(1);
@@ -920,6 +1034,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         };
         im.pool.run(threads, job);
         if (stopped.load()) return Error{std::string(kCancelledField), "attention: cancelled."};
+        if (mode == FastKernel::Pool) po.valid = true;  // every chunk ran, so every chunk is sorted
         if (auto bad = first_nonfinite(im.stats, chunks, im.fast_logits.data(), o.first_key)) return *bad;
         summary.max = -INFINITY;
         summary.min = INFINITY;

@@ -5,6 +5,10 @@
 // only the kernels and a constant table of pointers to them.
 #include "attention_kernels.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>  // the FMA intrinsics of product_error (always inlined)
+#endif
+
 #if defined(ROPESCOPE_KERNEL_AVX512) && defined(__AVX512F__) && defined(__FMA__)
 
 namespace ropescope::kernels {
@@ -22,7 +26,7 @@ namespace {
 }  // namespace avx512
 
 extern const Ops kAvx512Ops;
-const Ops kAvx512Ops{"avx512", avx512::gemm_chunk, avx512::rotor_chunk, avx512::phase_chunk, avx512::tile_stats};
+const Ops kAvx512Ops{"avx512", avx512::gemm_chunk, avx512::rotor_chunk, avx512::pool_chunk, avx512::corrected_chunk, avx512::phase_chunk, avx512::tile_stats};
 
 }  // namespace ropescope::kernels
 

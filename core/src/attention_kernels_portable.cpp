@@ -2,6 +2,10 @@
 // run-time choice of the AVX2+FMA and AVX-512 builds.
 #include "attention_kernels.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>  // the FMA intrinsics of product_error (always inlined)
+#endif
+
 namespace ropescope::kernels {
 namespace portable {
 namespace {
@@ -22,11 +26,11 @@ namespace {
 
 const Ops& portable_ops() {
 #if defined(__AVX2__) && defined(__FMA__)
-    static const Ops ops{"avx2+fma (build flags)", portable::gemm_chunk, portable::rotor_chunk, portable::phase_chunk, portable::tile_stats};
+    static const Ops ops{"avx2+fma (build flags)", portable::gemm_chunk, portable::rotor_chunk, portable::pool_chunk, portable::corrected_chunk, portable::phase_chunk, portable::tile_stats};
 #elif defined(__x86_64__) || defined(_M_X64)
-    static const Ops ops{"sse2", portable::gemm_chunk, portable::rotor_chunk, portable::phase_chunk, portable::tile_stats};
+    static const Ops ops{"sse2", portable::gemm_chunk, portable::rotor_chunk, portable::pool_chunk, portable::corrected_chunk, portable::phase_chunk, portable::tile_stats};
 #else
-    static const Ops ops{"portable", portable::gemm_chunk, portable::rotor_chunk, portable::phase_chunk, portable::tile_stats};
+    static const Ops ops{"portable", portable::gemm_chunk, portable::rotor_chunk, portable::pool_chunk, portable::corrected_chunk, portable::phase_chunk, portable::tile_stats};
 #endif
     return ops;
 }
