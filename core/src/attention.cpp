@@ -1126,6 +1126,30 @@ Result<ResolutionCurve> resolution_curve(AttentionEngine& engine, const RopeResu
     return curve;
 }
 
+int AttentionInputs::key_row(std::int64_t position) const {
+    kernels::Tables t{};
+    t.pool = pool;
+    t.needle_position = needle_position;
+    t.seed = seed;
+    return kernels::content_row(position, t);
+}
+
+Result<AttentionInputs> attention_inputs(const RopeResult& rope, const AttentionOptions& options) {
+    if (auto status = validate_options(rope, options); !status) return status.error();
+    const std::int64_t m = options.query_position >= 0 ? options.query_position : options.first_key + options.num_keys - 1;
+    const std::int64_t d = options.target_distance != -1 ? options.target_distance : options.num_keys / 2;
+    Content c = make_content(rope, options, d, m - d);
+    AttentionInputs in;
+    in.query = std::move(c.query);
+    in.keys = std::move(c.keys);
+    in.query_position = m;
+    in.scale = c.scale;
+    in.pool = c.pool;
+    in.needle_position = c.needle_position;
+    in.seed = c.seed;
+    return in;
+}
+
 Result<std::vector<double>> logit_matrix(const RopeResult& rope, const AttentionOptions& options,
                                          std::span<const std::int64_t> query_positions,
                                          std::span<const std::int64_t> key_positions) {

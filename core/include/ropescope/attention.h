@@ -212,6 +212,23 @@ Result<ResolutionCurve> resolution_curve(AttentionEngine& engine, const RopeResu
 // The distances resolution_curve uses.
 std::vector<std::int64_t> resolution_distances(int points, std::int64_t max_distance);
 
+// The head vectors one query uses, before RoPE (for peers that compute the same logits another
+// way, e.g. the benchmark's Eigen implementation): the query (query_scale included), the key
+// contents (one shared vector, or the needle's pool of distractors plus the needle as last row),
+// which row the key at a position carries, and the logit scale (logit_scale / sqrt(head_dim)).
+struct AttentionInputs {
+    std::vector<double> query;
+    std::vector<std::vector<double>> keys;
+    std::int64_t query_position = 0;
+    double scale = 0;
+    int key_row(std::int64_t position) const;  // index into keys
+    // How rows are picked (private to the kernel's hash).
+    int pool = 0;
+    std::int64_t needle_position = -1;
+    std::uint64_t seed = 0;
+};
+Result<AttentionInputs> attention_inputs(const RopeResult& rope, const AttentionOptions& options);
+
 // Logits (reference path, double) for every query position x key position, row-major
 // [query][key], with the content of `options` (the needle, if any, at options' target position).
 // For small heatmaps: at most 1,000,000 entries.
