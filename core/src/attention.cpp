@@ -1174,13 +1174,28 @@ Result<std::vector<double>> logit_matrix(const RopeResult& rope, const Attention
     const std::int64_t d = options.target_distance != -1 ? options.target_distance : options.num_keys / 2;
     const Content content = make_content(rope, options, d, m - d);
     const kernels::Tables lookup = content_lookup(content);
+    // The reference's arithmetic with every key rotated once (not once per query): rotating the
+    // key's content at its position is what rotate_query does to a query.
+    std::vector<std::vector<double>> keys_rot;
+    keys_rot.reserve(key_positions.size());
+    for (const auto k : key_positions) {
+        Content key = content;
+        key.query = content.keys[static_cast<std::size_t>(kernels::content_row(k, lookup))];
+        keys_rot.push_back(rotate_query(rope, key, options.precision, k));
+    }
     std::vector<double> out;
     out.reserve(query_positions.size() * key_positions.size());
     for (const auto q : query_positions) {
         const std::vector<double> q_rot = rotate_query(rope, content, options.precision, q);
-        for (const auto k : key_positions) {
-            out.push_back(reference_logit(rope, content, lookup, options.precision, q_rot, k));
-            if (!std::isfinite(out.back())) return nonfinite_error(k, out.back(), 1);
+        for (std::size_t j = 0; j < key_positions.size(); ++j) {
+            // The reference's order of summation (reference_logit), so the numbers are the same.
+            const std::vector<double>& k_rot = keys_rot[j];
+            const auto P = static_cast<std::size_t>(content.pairs);
+            double dot = 0;
+            for (std::size_t i = 0; i < P; ++i) dot += q_rot[i] * k_rot[i] + q_rot[i + P] * k_rot[i + P];
+            for (std::size_t i = 2 * P; i < q_rot.size(); ++i) dot += q_rot[i] * k_rot[i];
+            out.push_back(dot * content.scale);
+            if (!std::isfinite(out.back())) return nonfinite_error(key_positions[j], out.back(), 1);
         }
     }
     return out;
