@@ -50,6 +50,7 @@ Result<AttentionOptions> attention_options_from_flags(const ParsedArgs& args) {
     if (*seed) o.seed = static_cast<std::uint64_t>(**seed);
     if (*threads) o.threads = static_cast<int>(**threads);
     if (*noise) {
+        // Bounded so that the needle's logits stay finite (noise * |q| * sqrt(d) per distractor).
         if (!std::isfinite(**noise) || **noise < 0 || **noise > kMaxAttentionNoise)
             return Error{"noise", "--noise: " + args.get("noise").value() + " is not allowed; use a value from 0 to " +
                                       format_number(kMaxAttentionNoise) + " (larger values overflow the logits)."};
