@@ -132,21 +132,31 @@ TEST(KernelSafety, OverflowingContentsAreRefusedWithTheAllowedRange) {
     }
 }
 
-TEST(KernelSafety, SubnormalFactorsAreRefusedNotCrashed) {
+// compute_rope refuses tiny factors itself now; the kernel must still refuse frequencies that
+// reach it infinite (a subnormal factor's 1/s) or whose angles overflow, whatever made them.
+TEST(KernelSafety, InfiniteFrequenciesAreRefusedNotCrashed) {
+    const std::vector<double> one(64, 1.0);
+    const RopeResult good = rope_of(MethodKind::LongRope, 8, one, one);
     AttentionOptions o;
     o.num_keys = 256;
-    const std::vector<double> tiny(64, 1e-310), one(64, 1.0);
-    expect_refused(rope_of(MethodKind::LongRope, 8, tiny, tiny), o, "inv_freq", "is inf rad/token");
-    o.content = ContentModel::Needle;
-    expect_refused(rope_of(MethodKind::LongRope, 8, tiny, tiny), o, "inv_freq", "needs finite frequencies");
+    for (const double bad : {std::numeric_limits<double>::infinity(), std::nan(""), 1e308}) {
+        for (const ContentModel content : {ContentModel::Positional, ContentModel::Needle}) {
+            RopeResult rope = good;
+            rope.inv_freq[3] = bad;  // 1e308: finite, but its angle at position 255 is not
+            o.content = content;
+            expect_refused(rope, o, "inv_freq", "needs finite frequencies");
+        }
+    }
     // The heatmap's logit matrix checks the same.
+    RopeResult rope = good;
+    rope.inv_freq_original[0] = std::numeric_limits<double>::infinity();
     const std::vector<std::int64_t> positions = {0, 1, 2};
-    auto m = logit_matrix(rope_of(MethodKind::LongRope, 8, tiny, tiny), o, positions, positions);
+    auto m = logit_matrix(rope, o, positions, positions);
     ASSERT_FALSE(m.ok());
     EXPECT_EQ(m.error().field, "inv_freq");
     // Ordinary factors still run.
     AttentionEngine engine;
-    EXPECT_TRUE(engine.run(rope_of(MethodKind::LongRope, 8, one, one), o).ok());
+    EXPECT_TRUE(engine.run(good, o).ok());
 }
 
 }  // namespace
