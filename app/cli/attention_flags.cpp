@@ -7,6 +7,7 @@
 #include "ropescope/color.h"
 #include "ropescope/export.h"
 #include "ropescope/render.h"
+#include "ropescope/validate.h"
 
 namespace ropescope::cli {
 
@@ -30,9 +31,13 @@ Result<AttentionOptions> attention_options_from_flags(const ParsedArgs& args) {
         o.precision = *p;
     }
     if (const auto isa = args.get("isa")) {
-        if (*isa == "best") o.isa = KernelIsa::Best;
-        else if (*isa == "portable") o.isa = KernelIsa::Portable;
-        else return Error{"isa", "--isa: \"" + *isa + "\" is not allowed; use best or portable."};
+        const auto choice = kernel_isa_from_name(*isa);
+        if (!choice)
+            return Error{"isa", "--isa: \"" + *isa + "\" is not allowed; use best, avx512, avx2 or portable."};
+        if (!kernel_isa_supported(*choice))
+            return Error{"isa", "--isa: " + *isa + " is not supported by this CPU; use best (here: " +
+                                    std::string(kernel_isa_name(KernelIsa::Best)) + ") or portable."};
+        o.isa = *choice;
     }
     auto seed = args.integer("seed", 0, std::numeric_limits<std::int64_t>::max());
     if (!seed) return seed.error();
@@ -46,14 +51,16 @@ Result<AttentionOptions> attention_options_from_flags(const ParsedArgs& args) {
     if (*threads) o.threads = static_cast<int>(**threads);
     if (*noise) {
         // Bounded so that the needle's logits stay finite (noise * |q| * sqrt(d) per distractor).
-        if (!std::isfinite(**noise) || **noise < 0 || **noise > 1e6)
-            return Error{"noise", "--noise: " + args.get("noise").value() + " is not allowed; use a value from 0 to 1e6."};
+        if (!std::isfinite(**noise) || **noise < 0 || **noise > kMaxAttentionNoise)
+            return Error{"noise", "--noise: " + args.get("noise").value() + " is not allowed; use a value from 0 to " +
+                                      format_number(kMaxAttentionNoise) + " (larger values overflow the logits)."};
         o.noise = **noise;
     }
     if (*scale) {
-        if (!std::isfinite(**scale) || **scale <= 0 || **scale > 1e6)
-            return Error{"query-scale",
-                         "--query-scale: " + args.get("query-scale").value() + " is not allowed; use a value in (0, 1e6]."};
+        if (!std::isfinite(**scale) || **scale <= 0 || **scale > kMaxQueryScale)
+            return Error{"query-scale", "--query-scale: " + args.get("query-scale").value() +
+                                            " is not allowed; use a value in (0, " + format_number(kMaxQueryScale) +
+                                            "] (larger values overflow the logits)."};
         o.query_scale = **scale;
     }
     if (args.flags.count("reference")) o.path = KernelPath::Reference;

@@ -46,7 +46,8 @@ attention singles out the target key at distance D (see docs/resolution.md).
                              fp32, bf16, fp16 (position, frequency, angle, cos and sin rounded)
   --reference                run the plain scalar double implementation instead of the fast path
   --compare                  run both; report the speedup and the largest logit difference
-  --isa best|portable        fast path instruction set (default best: AVX2+FMA when the CPU has it)
+  --isa ISA                  fast path instruction set: best (default: AVX-512, else AVX2+FMA,
+                             else portable), avx512, avx2 or portable
   --repeat K                 run K times (warm) and report the median kernel time (default 1)
   --window R                 JSON: weights of the keys within R tokens of the target (default 16)
   --format json|csv          json (default) or csv

@@ -39,7 +39,7 @@ See docs/resolution.md.
   --threads T                kernel threads (default: all cores)
   --precision FMT            RoPE phases in fp64 (default), fp32, bf16 or fp16
   --reference                use the scalar double reference (slow)
-  --isa best|portable        fast path instruction set
+  --isa ISA                  fast path instruction set: best (default), avx512, avx2, portable
   --format csv|json          csv (default): one row per distance, six columns per method
   --svg FILE                 also write the curves (weight, FWHM, distinguishability) as an SVG figure
 

@@ -61,6 +61,8 @@ struct Timing {
     double latency_ms = 0;        // from a parameter change to its figures on screen
     double layout_ms = 0;         // sum of the last layouts of the visible plots
     int recomputes = 0;
+    double attention_ms = 0;      // attention tab: the last job's queries for every method (worker thread)
+    int attention_updates = 0;    // attention tab: query outputs received
 };
 
 struct App {

@@ -31,7 +31,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr auto kDebounce = std::chrono::milliseconds(150);
+// No pause before submitting: the worker cancels a stale job and posts every job's queries as
+// soon as they are done (milliseconds for the default 5 methods at 32K keys), so the plots follow
+// a slider drag frame by frame; only the resolution curves wait for the drag to stop.
+constexpr auto kDebounce = std::chrono::milliseconds(0);
 constexpr const char* kSettingsKey = "attention";
 constexpr int kSettingCount = 10;  // fields in the settings grid
 
@@ -185,7 +188,13 @@ void update(App& app, AttentionPanel& p) {
         p.worker.Submit(std::move(job));
     }
     if (app.sync_compute) p.worker.Wait();  // screenshots show finished results
-    while (auto out = p.worker.Take()) apply_output(p, std::move(*out));
+    while (auto out = p.worker.Take()) {
+        if (!out->cancelled && !out->grids.empty()) {
+            app.timing.attention_ms = out->queries_ms;
+            ++app.timing.attention_updates;
+        }
+        apply_output(p, std::move(*out));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

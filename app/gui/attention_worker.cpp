@@ -242,6 +242,13 @@ AttentionOptions resolve_attention(const AttentionSettings& s, std::int64_t targ
 AttentionOutput run_attention_job(const AttentionJob& job, const std::atomic<bool>* cancel,
                                   const std::function<void(double)>& progress,
                                   const std::function<void(const AttentionOutput&)>& partial) {
+    AttentionEngine engine;
+    return run_attention_job(job, engine, cancel, progress, partial);
+}
+
+AttentionOutput run_attention_job(const AttentionJob& job, AttentionEngine& engine, const std::atomic<bool>* cancel,
+                                  const std::function<void(double)>& progress,
+                                  const std::function<void(const AttentionOutput&)>& partial) {
     const auto start = Clock::now();
     AttentionOutput out;
     out.serial = job.serial;
@@ -266,7 +273,6 @@ AttentionOutput run_attention_job(const AttentionJob& job, const std::atomic<boo
     const double points = static_cast<double>(std::max(2, job.settings.points));
     const double total = methods * (1.0 + points);
 
-    AttentionEngine engine;
     for (std::size_t k = 0; k < job.entries.size(); ++k) {
         const PlotEntry& entry = job.entries[k];
         AttentionMethodRun run;
@@ -308,6 +314,7 @@ AttentionOutput run_attention_job(const AttentionJob& job, const std::atomic<boo
         }
     }
     out.window_figure = window_figure(out.runs, o, caption);
+    out.queries_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     if (partial) partial(out);
     if (cancelled()) {
         out.cancelled = true;
@@ -455,13 +462,20 @@ void AttentionWorker::Run() {
         progress_.store(0);
         lock.unlock();
         const auto post = [this](const AttentionOutput& out) {
+            // Newer than anything shown, even if a newer job waits: the plots follow a drag.
             std::lock_guard guard(mutex_);
-            if (!pending_) done_ = out;  // a newer job is waiting: this one's output is stale
+            if (out.serial >= posted_serial_) {
+                done_ = out;
+                posted_serial_ = out.serial;
+            }
         };
         AttentionOutput out = run_attention_job(
-            job, &cancel_, [this](double f) { progress_.store(f); }, post);
+            job, engine_, &cancel_, [this](double f) { progress_.store(f); }, post);
         lock.lock();
-        if (!pending_) done_ = std::move(out);
+        if (!pending_ && out.serial >= posted_serial_) {  // a newer job is waiting: this one's curves are stale
+            done_ = std::move(out);
+            posted_serial_ = done_->serial;
+        }
         busy_ = false;
         if (!pending_) idle_.notify_all();
     }

@@ -106,6 +106,9 @@ struct AttentionOutput {
     bool cancelled = false;
     std::string error;   // a failure that concerns every method (e.g. N out of range)
     double wall_ms = 0;  // the whole job, wall clock
+    // From the job's start to its queries' output (every method's weights, heatmaps and the
+    // window figure): what a slider drag waits for; the curves come after.
+    double queries_ms = 0;
 };
 
 // Runs a job: the query and the logits grid for every method, then every method's resolution
@@ -114,11 +117,18 @@ struct AttentionOutput {
 AttentionOutput run_attention_job(const AttentionJob& job, const std::atomic<bool>* cancel,
                                   const std::function<void(double)>& progress,
                                   const std::function<void(const AttentionOutput&)>& partial = {});
+// The same with an engine that outlives the job (its threads and tables are reused: what keeps a
+// slider drag's jobs at a few milliseconds).
+AttentionOutput run_attention_job(const AttentionJob& job, AttentionEngine& engine, const std::atomic<bool>* cancel,
+                                  const std::function<void(double)>& progress,
+                                  const std::function<void(const AttentionOutput&)>& partial = {});
 
 // The logits heatmap as a figure (the plot widget draws axes and colour bar; export writes it).
 Figure logits_figure(const LogitGrid& grid, const std::string& caption);
 
-// Runs jobs on one thread. Submit cancels the running job: only the newest one matters.
+// Runs jobs on one thread with one engine. Submit cancels the running job: only the newest one
+// matters. A job's queries are posted as soon as they are done, even when a newer job is waiting,
+// so that the plots follow a slider drag while the curves of each step are cancelled.
 class AttentionWorker {
 public:
     AttentionWorker();
@@ -150,6 +160,8 @@ private:
     std::atomic<double> progress_{0};
     bool busy_ = false;
     bool stop_ = false;
+    std::uint64_t posted_serial_ = 0;  // serial of the newest output posted
+    AttentionEngine engine_;           // used by the worker thread only
     std::thread thread_;  // last: starts after the members it uses
 };
 

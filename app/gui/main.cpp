@@ -40,8 +40,9 @@ Options:
   --scale F           content scale (HiDPI) instead of the monitor's, e.g. 2
   --no-persist        neither restore nor save the state file (implied by --screenshot)
   --bench N           performance check: N frames unchanged, then N frames that each change
-                      rope_theta (as a slider drag does); prints frame, recompute and layout
-                      times of both phases and exits
+                      rope_theta (as a slider drag does), then N more such frames on the
+                      attention tab; prints frame, recompute, layout and attention-kernel
+                      times of the three phases and exits
   --help              this text
 
 The state (parameters, enabled methods, view, window size) is saved at exit and with Ctrl+S to
@@ -233,7 +234,8 @@ int main(int argc, char** argv) {
     const bool screenshot = !options.screenshot_path.empty();
     app.sync_compute = screenshot;  // a screenshot shows the results of its state, not a frame before them
     const bool bench = options.bench_frames > 0;
-    BenchPhase idle_phase, drag_phase;
+    BenchPhase idle_phase, drag_phase, attention_phase;
+    int attention_frames = 0, attention_seen = 0;
     int exit_status = 0;
     auto last = std::chrono::steady_clock::now();
     for (int frame = 0; !glfwWindowShouldClose(window) && !app.quit; ++frame) {
@@ -249,6 +251,9 @@ int main(int argc, char** argv) {
             }
         }
         const bool dragging = bench && frame > options.bench_frames;
+        // Third phase: the same drag on the attention tab, whose worker reruns the kernel each step.
+        const bool attention_drag = bench && frame > 2 * options.bench_frames;
+        if (attention_drag) app.state.view.workspace = ropescope::gui::Workspace::Attention;
         if (dragging) app.state.lab.setup.rope_theta *= frame % 2 ? 1.0001 : 1.0 / 1.0001;  // a slider drag
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
@@ -287,7 +292,16 @@ int main(int argc, char** argv) {
         const double ms = std::chrono::duration<double, std::milli>(now - last).count();
         last = now;
         app.timing.frame_ms = app.timing.frame_ms == 0 ? ms : app.timing.frame_ms * 0.9 + ms * 0.1;
-        if (bench && frame > 0) {  // frame 0 includes start-up work
+        if (attention_drag) {
+            ++attention_frames;
+            if (app.timing.attention_updates != attention_seen) {
+                attention_seen = app.timing.attention_updates;
+                attention_phase.recompute.push_back(app.timing.attention_ms);
+            }
+            attention_phase.frame.push_back(ms);
+            attention_phase.cpu.push_back(app.timing.last_cpu_ms);
+            attention_phase.layout.push_back(app.timing.layout_ms);
+        } else if (bench && frame > 0) {  // frame 0 includes start-up work
             BenchPhase& phase = dragging ? drag_phase : idle_phase;
             phase.frame.push_back(ms);
             phase.cpu.push_back(app.timing.last_cpu_ms);
@@ -297,13 +311,19 @@ int main(int argc, char** argv) {
                 phase.figures.push_back(app.timing.figures_ms);
             }
         }
-        if (bench && frame >= 2 * options.bench_frames) {
+        if (bench && frame >= 3 * options.bench_frames) {
             std::printf("bench at %dx%d (scale %.3g): %zu methods x %d pairs, L' = %lld\n", fb_width, fb_height,
                         static_cast<double>(app.fonts.scale), app.entries.size(),
                         app.entries.empty() ? 0 : app.entries.front().result.num_pairs(),
                         static_cast<long long>(app.state.lab.setup.target_context()));
             idle_phase.Print("unchanged");
             drag_phase.Print("rope_theta changed every frame");
+            std::printf("  attention tab, rope_theta changed every frame, %d frames:\n", attention_frames);
+            std::printf("    frame (wall)        %s\n", BenchPhase::Stats(attention_phase.frame).c_str());
+            std::printf("    UI build (CPU)      %s\n", BenchPhase::Stats(attention_phase.cpu).c_str());
+            std::printf("    kernel queries, every method (worker)  %s\n",
+                        BenchPhase::Stats(attention_phase.recompute).c_str());
+            std::printf("    query outputs shown %zu of %d frames\n", attention_phase.recompute.size(), attention_frames);
             std::printf("  results received %d, last geometry %d vertices, heatmap shader passes %d\n",
                         app.timing.recomputes, io.MetricsRenderVertices, app.heatmap.renders());
             break;

@@ -65,15 +65,33 @@ std::string_view kernel_path_name(KernelPath path) { return path == KernelPath::
 
 namespace {
 
-const kernels::Ops& ops_for(KernelIsa isa) {
-    if (isa == KernelIsa::Best)
-        if (const kernels::Ops* avx2 = kernels::avx2_ops()) return *avx2;
-    return kernels::portable_ops();
+// The kernels for `isa`; null when this CPU cannot run them.
+const kernels::Ops* ops_for(KernelIsa isa) {
+    switch (isa) {
+        case KernelIsa::Best:
+            if (const kernels::Ops* avx512 = kernels::avx512_ops()) return avx512;
+            if (const kernels::Ops* avx2 = kernels::avx2_ops()) return avx2;
+            return &kernels::portable_ops();
+        case KernelIsa::Avx512: return kernels::avx512_ops();
+        case KernelIsa::Avx2: return kernels::avx2_ops();
+        case KernelIsa::Portable: return &kernels::portable_ops();
+    }
+    return &kernels::portable_ops();
 }
+
+constexpr Named kIsaNames[] = {{"best", static_cast<int>(KernelIsa::Best)},
+                               {"avx512", static_cast<int>(KernelIsa::Avx512)},
+                               {"avx2", static_cast<int>(KernelIsa::Avx2)},
+                               {"portable", static_cast<int>(KernelIsa::Portable)}};
 
 }  // namespace
 
-std::string_view kernel_isa_name(KernelIsa isa) { return ops_for(isa).name; }
+std::string_view kernel_isa_name(KernelIsa isa) {
+    const kernels::Ops* ops = ops_for(isa);
+    return ops ? ops->name : "unsupported";
+}
+bool kernel_isa_supported(KernelIsa isa) { return ops_for(isa) != nullptr; }
+std::optional<KernelIsa> kernel_isa_from_name(std::string_view name) { return parse_named<KernelIsa>(name, kIsaNames); }
 
 double round_to_precision(double x, PhasePrecision precision) {
     if (precision == PhasePrecision::Fp64 || x == 0 || !std::isfinite(x)) return x;
@@ -337,6 +355,7 @@ std::vector<ChunkSpec> make_chunks(const RopeResult& rope, std::int64_t first_ke
 struct RefStats {
     double max = 0, min = 0, sum_exp = 0, sum_exp_x = 0;
     std::int64_t argmax = 0;
+    std::int64_t nonfinite = 0, first_nonfinite = -1;  // as ChunkStats
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -467,6 +486,17 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 
 Error option_error(const std::string& field, const std::string& message) { return Error{field, field + ": " + message}; }
 
+// The error of a run whose logit at `position` is NaN or infinite (the inputs are validated so
+// that this cannot happen; if it does anyway, the run stops with this instead of reading garbage).
+Error nonfinite_error(std::int64_t position, double value, std::int64_t count) {
+    return Error{std::string(kNonFiniteField),
+                 std::string(kNonFiniteField) + ": the logit of the key at position " +
+                     format_number(static_cast<double>(position)) + " is " + format_number(value) + " (" +
+                     format_number(static_cast<double>(count)) +
+                     " keys in all); every logit must be finite: lower noise or query_scale, or check the "
+                     "method's frequencies."};
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -490,6 +520,19 @@ struct AttentionEngine::Impl {
     std::vector<RefStats> ref_stats;
     std::vector<ChunkMax> chunk_max;
     std::vector<double> table_freq[2];  // frequencies the lane tables were built for
+    std::vector<double> run_freq[2];    // frequencies of the current run (padded to the pairs8)
+    // The pool kernel's keys sorted by content row (they depend on positions and the seed only).
+    struct PoolOrder {
+        std::uint64_t seed = 0;
+        std::int64_t first_key = -1, num_keys = 0, needle_position = -1, split = -1;
+        int entries = 0;
+        bool valid = false;
+        std::vector<unsigned short> order;    // per key
+        std::vector<int> row_ends;            // per superblock, `entries` each
+        std::vector<std::size_t> superblock;  // per chunk: index of its first superblock
+    } pool_order;
+    std::vector<float> pool_lanes[2];   // pool kernel's lane rows, and the frequencies they were built for
+    std::vector<double> pool_step_re[2], pool_step_im[2], pool_freq[2];
     std::int64_t fast_count = 0, ref_count = 0;
 };
 
@@ -505,6 +548,36 @@ std::span<const double> AttentionEngine::reference_logits() const {
 
 namespace {
 
+// The checks that keep every logit finite: contents (noise, query_scale), the method's
+// frequencies up to `last_position` and its logit scale.
+Status validate_content(const RopeResult& rope, const AttentionOptions& o, std::int64_t last_position) {
+    // Contents stay below about 1e6 * 6 per component, so every logit stays far below float's
+    // 3.4e38 for any head_dim the kernel accepts.
+    if (!std::isfinite(o.noise) || o.noise < 0 || o.noise > kMaxAttentionNoise)
+        return option_error("noise", format_number(o.noise) + " is not allowed; use a value from 0 to " +
+                                         format_number(kMaxAttentionNoise) + " (larger values overflow the logits).");
+    if (!std::isfinite(o.query_scale) || o.query_scale <= 0 || o.query_scale > kMaxQueryScale)
+        return option_error("query_scale", format_number(o.query_scale) + " is not allowed; use a value in (0, " +
+                                               format_number(kMaxQueryScale) + "] (larger values overflow the logits).");
+    // Frequencies and the logit scale come from the method; a tiny factor (a subnormal, say) can
+    // make them infinite, and an infinite angle has no cosine.
+    const double last = static_cast<double>(last_position);
+    for (int set = 0; set < 2; ++set) {
+        const auto& freq = set == 0 ? rope.inv_freq : rope.inv_freq_original;
+        for (std::size_t i = 0; i < freq.size(); ++i)
+            if (!std::isfinite(freq[i]) || !std::isfinite(freq[i] * last) || freq[i] < 0)
+                return option_error("inv_freq", std::string(set == 0 ? "the scaled" : "the original") +
+                                                    " frequency of pair " + format_number(static_cast<double>(i)) +
+                                                    " is " + format_number(freq[i]) +
+                                                    " rad/token; the attention kernel needs finite frequencies "
+                                                    "(check the scaling factors).");
+    }
+    if (!std::isfinite(rope.logit_scale()) || rope.logit_scale() <= 0 || rope.logit_scale() > 1e6)
+        return option_error("attention_factor", "the logit scale (attention_factor^2 x softmax multiplier) is " +
+                                                    format_number(rope.logit_scale()) + "; use a value in (0, 1e6].");
+    return Ok{};
+}
+
 Status validate_options(const RopeResult& rope, const AttentionOptions& o) {
     if (o.num_keys < 1 || o.num_keys > kMaxAttentionKeys)
         return option_error("num_keys", format_number(static_cast<double>(o.num_keys)) +
@@ -519,10 +592,6 @@ Status validate_options(const RopeResult& rope, const AttentionOptions& o) {
                                                   " is out of range; use 0 to " +
                                                   format_number(static_cast<double>(kMaxContext)) +
                                                   " (or -1 for the last key).");
-    if (!std::isfinite(o.noise) || o.noise < 0)
-        return option_error("noise", format_number(o.noise) + " is not allowed; use a finite value >= 0.");
-    if (!std::isfinite(o.query_scale) || o.query_scale <= 0 || o.query_scale > 1e6)
-        return option_error("query_scale", format_number(o.query_scale) + " is not allowed; use a value in (0, 1e6].");
     if (o.threads < 0 || o.threads > 256)
         return option_error("threads", format_number(o.threads) + " is out of range; use 1 to 256 (0: all cores).");
     if (o.window_radius < 0 || o.window_radius > 1000000)
@@ -532,6 +601,9 @@ Status validate_options(const RopeResult& rope, const AttentionOptions& o) {
     if (rope.num_pairs() < 1)
         return option_error("head_dim", "the rotary dimension is " + format_number(2 * rope.num_pairs()) +
                                             "; the attention kernel needs at least one rotary pair.");
+    if (auto status = validate_content(rope, o, std::max<std::int64_t>(o.first_key + o.num_keys - 1, o.query_position));
+        !status)
+        return status;
     const int dim = std::max(rope.setup.head_dim, rope.rotary_dim);
     if (dim > kMaxAttentionHeadDim)
         return option_error("head_dim", format_number(dim) + " is too large for the attention kernel; use at most " +
@@ -560,10 +632,124 @@ Status validate_options(const RopeResult& rope, const AttentionOptions& o) {
     return Ok{};
 }
 
+// The error for the first chunk (in key order) that met a NaN or infinite logit, if any.
+template <class Stats, class T>
+std::optional<Error> first_nonfinite(const std::vector<Stats>& stats, const std::vector<ChunkSpec>& chunks,
+                                     const T* logits, std::int64_t first_key) {
+    std::int64_t count = 0;
+    std::optional<std::int64_t> index;
+    for (std::size_t k = 0; k < stats.size(); ++k) {
+        if (stats[k].nonfinite == 0) continue;
+        count += stats[k].nonfinite;
+        if (!index) index = chunks[k].first_index + stats[k].first_nonfinite;
+    }
+    if (!index) return std::nullopt;
+    return nonfinite_error(first_key + *index, static_cast<double>(logits[*index]), count);
+}
+
 int resolve_threads(int threads) {
     if (threads > 0) return threads;
     const unsigned hw = std::thread::hardware_concurrency();
     return hw == 0 ? 1 : static_cast<int>(std::min(hw, 256u));
+}
+
+}  // namespace
+
+namespace {
+
+// The fast kernels (see attention_kernels.h).
+enum class FastKernel { Gemm, Rotor, Pool, Corrected, Phase };
+
+// Content rows a_h = q conj(k_h) (unscaled) and their non-rotary parts (scaled), pairs8 wide.
+void build_content_rows(const Content& content, int pairs8, std::vector<float>& content_re,
+                        std::vector<float>& content_im, std::vector<float>& content_const) {
+    const std::size_t rows = content.keys.size(), p8 = static_cast<std::size_t>(pairs8);
+    content_re.assign(rows * p8, 0.0f);
+    content_im.assign(rows * p8, 0.0f);
+    content_const.assign(rows, 0.0f);
+    std::vector<double> are(p8, 0.0), aim(p8, 0.0);
+    for (std::size_t h = 0; h < rows; ++h) {
+        double pass = 0;
+        content_product(content, content.keys[h], are.data(), aim.data(), &pass);
+        content_const[h] = static_cast<float>(pass * content.scale);
+        for (std::size_t i = 0; i < static_cast<std::size_t>(content.pairs); ++i) {
+            content_re[h * p8 + i] = static_cast<float>(are[i]);
+            content_im[h * p8 + i] = static_cast<float>(aim[i]);
+        }
+    }
+}
+
+// Lane tables e^{-i l t_i} (l < kLanes) and block steps e^{-i kLanes t_i} of frequency set s;
+// they depend on the frequencies only, so they are kept while those stay the same.
+struct LaneTables {
+    std::vector<float>& lk;
+    std::vector<float>& lt_re;
+    std::vector<float>& lt_im;
+    std::vector<double>& step_re;
+    std::vector<double>& step_im;
+    std::vector<double>& built_for;  // the frequencies they were built for
+};
+void build_lane_tables(const std::vector<double>& freq, const LaneTables& out) {
+    const std::size_t p8 = freq.size();
+    auto& lk = out.lk;
+    auto& ltr = out.lt_re;
+    auto& lti = out.lt_im;
+    if (out.built_for == freq && lk.size() == 2 * p8 * kLanes) return;
+    out.built_for = freq;
+    lk.assign(2 * p8 * kLanes, 0.0f);
+    ltr.assign(p8 * kLanes, 0.0f);
+    lti.assign(p8 * kLanes, 0.0f);
+    out.step_re.assign(p8, 1.0);
+    out.step_im.assign(p8, 0.0);
+    for (std::size_t i = 0; i < p8; ++i) {
+        const double th = freq[i];
+        for (std::size_t l = 0; l < static_cast<std::size_t>(kLanes); ++l) {
+            const double a = static_cast<double>(l) * th;
+            const float co = static_cast<float>(std::cos(a)), si = static_cast<float>(std::sin(a));
+            lk[(2 * i) * kLanes + l] = co;
+            lk[(2 * i + 1) * kLanes + l] = si;
+            ltr[l * p8 + i] = co;
+            lti[l * p8 + i] = -si;
+        }
+        out.step_re[i] = std::cos(kLanes * th);
+        out.step_im[i] = -std::sin(kLanes * th);
+    }
+}
+
+// The pool kernel's lane rows [kPoolLanes][cos(l t_i) | -sin(l t_i)] and superblock step
+// e^{-i kPoolLanes t_i}; kept while the frequencies stay the same. Lane l = 32 u + v is built as
+// e^{-i 32 u t} e^{-i v t} in double from 64 exact sines and cosines per pair instead of 1024.
+struct PoolLanes {
+    std::vector<float>& lanes;
+    std::vector<double>& step_re;
+    std::vector<double>& step_im;
+    std::vector<double>& built_for;
+};
+void build_pool_lanes(const std::vector<double>& freq, const PoolLanes& out) {
+    constexpr std::size_t kSplit = 32;
+    static_assert(kSplit * kSplit == static_cast<std::size_t>(kernels::kPoolLanes));
+    const std::size_t p8 = freq.size(), width = 2 * p8, count = kernels::kPoolLanes;
+    if (out.built_for == freq && out.lanes.size() == count * width) return;
+    out.built_for = freq;
+    out.lanes.assign(count * width, 0.0f);
+    out.step_re.assign(p8, 1.0);
+    out.step_im.assign(p8, 0.0);
+    double ure[kSplit], uim[kSplit], vre[kSplit], vim[kSplit];
+    for (std::size_t i = 0; i < p8; ++i) {
+        for (std::size_t k = 0; k < kSplit; ++k) {
+            ure[k] = std::cos(static_cast<double>(k * kSplit) * freq[i]);
+            uim[k] = -std::sin(static_cast<double>(k * kSplit) * freq[i]);
+            vre[k] = std::cos(static_cast<double>(k) * freq[i]);
+            vim[k] = -std::sin(static_cast<double>(k) * freq[i]);
+        }
+        for (std::size_t l = 0; l < count; ++l) {
+            const std::size_t u = l / kSplit, v = l % kSplit;
+            out.lanes[l * width + i] = static_cast<float>(ure[u] * vre[v] - uim[u] * vim[v]);
+            out.lanes[l * width + p8 + i] = static_cast<float>(ure[u] * vim[v] + uim[u] * vre[v]);
+        }
+        out.step_re[i] = std::cos(static_cast<double>(count) * freq[i]);
+        out.step_im[i] = -std::sin(static_cast<double>(count) * freq[i]);
+    }
 }
 
 }  // namespace
@@ -605,7 +791,12 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
     const int threads = static_cast<int>(std::min<std::int64_t>(
         {static_cast<std::int64_t>(resolve_threads(o.threads)), static_cast<std::int64_t>(chunks.size()), useful}));
     r.threads = threads;
-    const kernels::Ops& ops = ops_for(o.isa);
+    const kernels::Ops* ops_or_null = ops_for(o.isa);
+    if (!ops_or_null && o.path == KernelPath::Fast)
+        return option_error("isa", std::string(kIsaNames[static_cast<int>(o.isa)].name) +
+                                       " is not supported by this CPU; use best (here: " +
+                                       std::string(kernel_isa_name(KernelIsa::Best)) + ") or portable.");
+    const kernels::Ops& ops = ops_or_null ? *ops_or_null : kernels::portable_ops();
     r.isa = o.path == KernelPath::Fast ? ops.name : "scalar";
 
     std::atomic<std::size_t> next{0};
@@ -622,7 +813,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
     };
 
     const int P = content.pairs;
-    const int P8 = (P + 7) / 8 * 8;
+    const int P8 = (P + kernels::kPairPad - 1) / kernels::kPairPad * kernels::kPairPad;
     const kernels::Tables lookup = content_lookup(content);
     Summary summary;
 
@@ -641,6 +832,15 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                 double* x = im.ref_logits.data() + ch.first_index;
                 for (std::int64_t j = 0; j < ch.count; ++j)
                     x[j] = reference_logit(rope, content, lookup, o.precision, q_rot, o.first_key + ch.first_index + j);
+                for (std::int64_t j = 0; j < ch.count; ++j)
+                    if (!std::isfinite(x[j])) {
+                        if (st.nonfinite++ == 0) st.first_nonfinite = j;
+                    }
+                if (st.nonfinite) {
+                    im.ref_stats[k] = st;
+                    done.fetch_add(1);
+                    continue;
+                }
                 st.max = st.min = x[0];
                 for (std::int64_t j = 0; j < ch.count; ++j) {
                     if (x[j] > st.max) {
@@ -661,6 +861,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         };
         im.pool.run(threads, job);
         if (stopped.load()) return Error{std::string(kCancelledField), "attention: cancelled."};
+        if (auto bad = first_nonfinite(im.ref_stats, chunks, im.ref_logits.data(), o.first_key)) return *bad;
         summary.max = -INFINITY;
         summary.min = INFINITY;
         for (std::size_t k = 0; k < total; ++k) {
@@ -681,44 +882,26 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         summary.entropy = std::log(s1) - s2 / s1;
         im.ref_count = n;
     } else {
-        // Tables for each frequency set in use.
+        // Which kernel: exact phases (a GEMM for shared content, rotors per key), fp32 phases at
+        // exact float positions (rotors corrected by the product's rounding error), or phases
+        // rounded to a format computed once per distinct rounded position.
+        const bool shared = content.pool == 0;
+        const std::int64_t last_position = std::max(m, o.first_key + n - 1);
+        const FastKernel mode = o.precision == PhasePrecision::Fp64 ? (shared                                                   ? FastKernel::Gemm
+                                                               : static_cast<int>(content.keys.size()) <= kernels::kMaxPoolEntries ? FastKernel::Pool
+                                                                                                                                  : FastKernel::Rotor)
+                                : o.precision == PhasePrecision::Fp32 && last_position < (std::int64_t{1} << 24)
+                                    ? FastKernel::Corrected
+                                    : FastKernel::Phase;
         bool used[2] = {false, false};
         for (const auto& ch : chunks) used[ch.segment] = true;
-        std::vector<double> are(static_cast<std::size_t>(P8), 0.0), aim(static_cast<std::size_t>(P8), 0.0);
-        const bool exact = o.precision == PhasePrecision::Fp64;
-        const bool shared = content.pool == 0;
         std::vector<kernels::Tables> tables(2);
-        // Per-key content rows: rotor kernel (a_h, exact phases) or phase kernel (a_h Q scale).
-        const std::size_t rows = content.keys.size();
-        im.content_re.assign(rows * static_cast<std::size_t>(P8), 0.0f);
-        im.content_im.assign(rows * static_cast<std::size_t>(P8), 0.0f);
-        im.content_const.assign(rows, 0.0f);
-        std::vector<double> q_re(static_cast<std::size_t>(P8), 0.0), q_im(static_cast<std::size_t>(P8), 0.0);
-        if (!exact) {
-            for (int i = 0; i < P; ++i) phase(rope, o.precision, m, i, &q_re[static_cast<std::size_t>(i)], &q_im[static_cast<std::size_t>(i)]);
-        }
-        for (std::size_t h = 0; h < rows; ++h) {
-            double pass = 0;
-            content_product(content, content.keys[h], are.data(), aim.data(), &pass);
-            im.content_const[h] = static_cast<float>(pass * content.scale);
-            for (std::size_t i = 0; i < static_cast<std::size_t>(P); ++i) {
-                double xr = are[i], xi = aim[i];
-                if (!exact) {  // a_h Q scale
-                    const double yr = (xr * q_re[i] - xi * q_im[i]) * content.scale;
-                    const double yi = (xr * q_im[i] + xi * q_re[i]) * content.scale;
-                    xr = yr;
-                    xi = yi;
-                }
-                im.content_re[h * static_cast<std::size_t>(P8) + i] = static_cast<float>(xr);
-                im.content_im[h * static_cast<std::size_t>(P8) + i] = static_cast<float>(xi);
-            }
-        }
-        // Shared content product for the GEMM (double).
+        build_content_rows(content, P8, im.content_re, im.content_im, im.content_const);
+        std::vector<double> are(static_cast<std::size_t>(P8), 0.0), aim(static_cast<std::size_t>(P8), 0.0);
         double shared_pass = 0;
-        content_product(content, content.keys[shared ? 0 : rows - 1], are.data(), aim.data(), &shared_pass);
+        content_product(content, content.keys[shared ? 0 : content.keys.size() - 1], are.data(), aim.data(), &shared_pass);
         for (int s = 0; s < 2; ++s) {
             if (!used[s]) continue;
-            const auto& freq = s == 0 ? rope.inv_freq : rope.inv_freq_original;
             kernels::Tables& t = tables[static_cast<std::size_t>(s)];
             t = lookup;
             t.pairs8 = P8;
@@ -727,67 +910,82 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
             t.content_im = im.content_im.data();
             t.content_const = im.content_const.data();
             const auto p8 = static_cast<std::size_t>(P8);
-            if (exact) {
-                auto& lk = im.lk[s];
-                auto& ltr = im.lt_re[s];
-                auto& lti = im.lt_im[s];
-                if (im.table_freq[s] != freq || lk.size() != 2 * p8 * kLanes) {
-                    // Lane tables and block steps depend on the frequencies only: kept across runs.
-                    im.table_freq[s] = freq;
-                    lk.assign(2 * p8 * kLanes, 0.0f);
-                    ltr.assign(p8 * kLanes, 0.0f);
-                    lti.assign(p8 * kLanes, 0.0f);
-                    im.step_re[s].assign(p8, 1.0);
-                    im.step_im[s].assign(p8, 0.0);
-                    for (std::size_t i = 0; i < p8; ++i) {
-                        const double th = i < static_cast<std::size_t>(P) ? freq[i] : 0.0;
-                        for (std::size_t l = 0; l < static_cast<std::size_t>(kLanes); ++l) {
-                            const double a = static_cast<double>(l) * th;
-                            const float co = static_cast<float>(std::cos(a)), si = static_cast<float>(std::sin(a));
-                            lk[(2 * i) * kLanes + l] = co;
-                            lk[(2 * i + 1) * kLanes + l] = si;
-                            ltr[l * p8 + i] = co;
-                            lti[l * p8 + i] = -si;
-                        }
-                        im.step_re[s][i] = std::cos(kLanes * th);
-                        im.step_im[s][i] = -std::sin(kLanes * th);
-                    }
+            // The frequencies the kernel rotates by: exact, or rounded as the phase format would.
+            const auto& exact_freq = s == 0 ? rope.inv_freq : rope.inv_freq_original;
+            std::vector<double>& freq = im.run_freq[s];
+            freq.assign(p8, 0.0);
+            for (int i = 0; i < P; ++i)
+                freq[static_cast<std::size_t>(i)] = o.precision == PhasePrecision::Fp64
+                                                        ? exact_freq[static_cast<std::size_t>(i)]
+                                                        : round_to_precision(exact_freq[static_cast<std::size_t>(i)], o.precision);
+            if (mode != FastKernel::Phase)
+                build_lane_tables(freq, {im.lk[s], im.lt_re[s], im.lt_im[s], im.step_re[s], im.step_im[s], im.table_freq[s]});
+            if (mode == FastKernel::Pool)
+                build_pool_lanes(freq, {im.pool_lanes[s], im.pool_step_re[s], im.pool_step_im[s], im.pool_freq[s]});
+            t.pool_lanes = im.pool_lanes[s].data();
+            t.pool_step_re = im.pool_step_re[s].data();
+            t.pool_step_im = im.pool_step_im[s].data();
+            t.lk = im.lk[s].data();
+            t.lt_re = im.lt_re[s].data();
+            t.lt_im = im.lt_im[s].data();
+            t.step_re = im.step_re[s].data();
+            t.step_im = im.step_im[s].data();
+            // alpha = E scale (per-key content) or a E scale (shared), E the query's rotor.
+            im.alpha_re[s].assign(p8, 0.0);
+            im.alpha_im[s].assign(p8, 0.0);
+            for (int i = 0; i < P; ++i) {
+                double er, ei;
+                if (o.precision == PhasePrecision::Fp64) {
+                    const double am = rope.angle(m, i);
+                    er = std::cos(am);
+                    ei = std::sin(am);
+                } else {
+                    phase(rope, o.precision, m, i, &er, &ei);
                 }
-                im.alpha_re[s].assign(p8, 0.0);
-                im.alpha_im[s].assign(p8, 0.0);
-                for (std::size_t i = 0; i < p8; ++i) {
-                    if (i < static_cast<std::size_t>(P)) {
-                        // E_i scale (rotor) or a_i E_i scale (gemm).
-                        const double am = rope.angle(m, static_cast<int>(i));
-                        const double er = std::cos(am) * content.scale, ei = std::sin(am) * content.scale;
-                        if (shared) {
-                            im.alpha_re[s][i] = are[i] * er - aim[i] * ei;
-                            im.alpha_im[s][i] = are[i] * ei + aim[i] * er;
-                        } else {
-                            im.alpha_re[s][i] = er;
-                            im.alpha_im[s][i] = ei;
-                        }
-                    }
+                er *= content.scale;
+                ei *= content.scale;
+                const auto k = static_cast<std::size_t>(i);
+                im.alpha_re[s][k] = shared ? are[k] * er - aim[k] * ei : er;
+                im.alpha_im[s][k] = shared ? are[k] * ei + aim[k] * er : ei;
+            }
+            t.alpha_re = im.alpha_re[s].data();
+            t.alpha_im = im.alpha_im[s].data();
+            auto& th = im.theta[s];
+            th.assign(p8, 0.0f);
+            for (std::size_t i = 0; i < p8; ++i) th[i] = static_cast<float>(freq[i]);  // exact: freq is rounded to F
+            t.theta = th.data();
+            t.format = o.precision == PhasePrecision::Bf16 ? kernels::PhaseFormat::Bf16
+                       : o.precision == PhasePrecision::Fp16 ? kernels::PhaseFormat::Fp16
+                                                              : kernels::PhaseFormat::Fp32;
+        }
+        void (*kernel)(const kernels::Chunk&) = mode == FastKernel::Gemm        ? ops.gemm_chunk
+                                                : mode == FastKernel::Rotor     ? ops.rotor_chunk
+                                                : mode == FastKernel::Pool      ? ops.pool_chunk
+                                                : mode == FastKernel::Corrected ? ops.corrected_chunk
+                                                                                : ops.phase_chunk;
+        const bool anchored = mode != FastKernel::Phase;
+        auto& po = im.pool_order;
+        if (mode == FastKernel::Pool) {
+            const std::int64_t split = std::clamp<std::int64_t>(rope.n_hat - o.first_key, 0, n);
+            const int entries = static_cast<int>(content.keys.size());
+            if (!(po.seed == content.seed && po.first_key == o.first_key && po.num_keys == n &&
+                  po.needle_position == content.needle_position && po.split == split && po.entries == entries)) {
+                po = {};
+                po.seed = content.seed;
+                po.first_key = o.first_key;
+                po.num_keys = n;
+                po.needle_position = content.needle_position;
+                po.split = split;
+                po.entries = entries;
+                po.order.resize(static_cast<std::size_t>(n));
+                std::size_t superblocks = 0;
+                for (const ChunkSpec& ch : chunks) {
+                    po.superblock.push_back(superblocks);
+                    superblocks += static_cast<std::size_t>((ch.count + kernels::kPoolLanes - 1) / kernels::kPoolLanes);
                 }
-                t.lk = lk.data();
-                t.lt_re = ltr.data();
-                t.lt_im = lti.data();
-                t.alpha_re = im.alpha_re[s].data();
-                t.alpha_im = im.alpha_im[s].data();
-                t.step_re = im.step_re[s].data();
-                t.step_im = im.step_im[s].data();
-            } else {
-                auto& th = im.theta[s];
-                th.assign(p8, 0.0f);
-                for (std::size_t i = 0; i < static_cast<std::size_t>(P); ++i)
-                    th[i] = static_cast<float>(round_to_precision(freq[i], o.precision));
-                t.theta = th.data();
-                t.format = o.precision == PhasePrecision::Fp32   ? kernels::PhaseFormat::Fp32
-                           : o.precision == PhasePrecision::Bf16 ? kernels::PhaseFormat::Bf16
-                                                                 : kernels::PhaseFormat::Fp16;
+                po.row_ends.resize(superblocks * static_cast<std::size_t>(entries));
             }
         }
-        void (*kernel)(const kernels::Chunk&) = !exact ? ops.phase_chunk : shared ? ops.gemm_chunk : ops.rotor_chunk;
 
         im.fast_logits.resize(static_cast<std::size_t>(n));
         im.fast_count = 0;
@@ -813,11 +1011,11 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                 const ChunkSpec& ch = chunks[k];
                 const kernels::Tables& t = tables[static_cast<std::size_t>(ch.segment)];
                 const std::int64_t first_position = o.first_key + ch.first_index;
-                if (exact) {
+                if (anchored) {
                     // Exact anchor: e^{-i n t_i} from the double angle n t_i (std::cos/sin reduce exactly).
-                    const auto& freq = ch.segment == 0 ? rope.inv_freq : rope.inv_freq_original;
+                    const auto& freq = im.run_freq[ch.segment];
                     for (std::size_t i = 0; i < p8; ++i) {
-                        const double a = i < static_cast<std::size_t>(P) ? static_cast<double>(first_position) * freq[i] : 0.0;
+                        const double a = static_cast<double>(first_position) * freq[i];
                         anchor_re[i] = std::cos(a);
                         anchor_im[i] = -std::sin(a);
                     }
@@ -832,6 +1030,11 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                 c.otile = sc.otile.data();
                 c.row = sc.row.data();
                 c.logits = im.fast_logits.data() + ch.first_index;
+                if (mode == FastKernel::Pool) {
+                    c.order = po.order.data() + ch.first_index;
+                    c.row_ends = po.row_ends.data() + po.superblock[k] * static_cast<std::size_t>(po.entries);
+                    c.sorted = po.valid;
+                }
                 c.stats = &im.stats[k];
                 kernel(c);
                 done.fetch_add(1);
@@ -840,6 +1043,8 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         };
         im.pool.run(threads, job);
         if (stopped.load()) return Error{std::string(kCancelledField), "attention: cancelled."};
+        if (mode == FastKernel::Pool) po.valid = true;  // every chunk ran, so every chunk is sorted
+        if (auto bad = first_nonfinite(im.stats, chunks, im.fast_logits.data(), o.first_key)) return *bad;
         summary.max = -INFINITY;
         summary.min = INFINITY;
         for (std::size_t k = 0; k < total; ++k) {
@@ -930,6 +1135,30 @@ Result<ResolutionCurve> resolution_curve(AttentionEngine& engine, const RopeResu
     return curve;
 }
 
+int AttentionInputs::key_row(std::int64_t position) const {
+    kernels::Tables t{};
+    t.pool = pool;
+    t.needle_position = needle_position;
+    t.seed = seed;
+    return kernels::content_row(position, t);
+}
+
+Result<AttentionInputs> attention_inputs(const RopeResult& rope, const AttentionOptions& options) {
+    if (auto status = validate_options(rope, options); !status) return status.error();
+    const std::int64_t m = options.query_position >= 0 ? options.query_position : options.first_key + options.num_keys - 1;
+    const std::int64_t d = options.target_distance != kAutoTargetDistance ? options.target_distance : options.num_keys / 2;
+    Content c = make_content(rope, options, d, m - d);
+    AttentionInputs in;
+    in.query = std::move(c.query);
+    in.keys = std::move(c.keys);
+    in.query_position = m;
+    in.scale = c.scale;
+    in.pool = c.pool;
+    in.needle_position = c.needle_position;
+    in.seed = c.seed;
+    return in;
+}
+
 Result<std::vector<double>> logit_matrix(const RopeResult& rope, const AttentionOptions& options,
                                          std::span<const std::int64_t> query_positions,
                                          std::span<const std::int64_t> key_positions) {
@@ -946,15 +1175,37 @@ Result<std::vector<double>> logit_matrix(const RopeResult& rope, const Attention
             return option_error("key_positions", format_number(static_cast<double>(p)) + " is out of range; use 0 to " +
                                                      format_number(static_cast<double>(kMaxContext)) + ".");
     if (rope.num_pairs() < 1) return option_error("head_dim", "the attention kernel needs at least one rotary pair.");
+    std::int64_t last_position = 0;
+    for (const auto p : query_positions) last_position = std::max(last_position, p);
+    for (const auto p : key_positions) last_position = std::max(last_position, p);
+    if (auto status = validate_content(rope, options, last_position); !status) return status.error();
     const std::int64_t m = options.query_position >= 0 ? options.query_position : options.first_key + options.num_keys - 1;
     const std::int64_t d = options.target_distance != kAutoTargetDistance ? options.target_distance : options.num_keys / 2;
     const Content content = make_content(rope, options, d, m - d);
     const kernels::Tables lookup = content_lookup(content);
+    // The reference's arithmetic with every key rotated once (not once per query): rotating the
+    // key's content at its position is what rotate_query does to a query.
+    std::vector<std::vector<double>> keys_rot;
+    keys_rot.reserve(key_positions.size());
+    for (const auto k : key_positions) {
+        Content key = content;
+        key.query = content.keys[static_cast<std::size_t>(kernels::content_row(k, lookup))];
+        keys_rot.push_back(rotate_query(rope, key, options.precision, k));
+    }
     std::vector<double> out;
     out.reserve(query_positions.size() * key_positions.size());
     for (const auto q : query_positions) {
         const std::vector<double> q_rot = rotate_query(rope, content, options.precision, q);
-        for (const auto k : key_positions) out.push_back(reference_logit(rope, content, lookup, options.precision, q_rot, k));
+        for (std::size_t j = 0; j < key_positions.size(); ++j) {
+            // The reference's order of summation (reference_logit), so the numbers are the same.
+            const std::vector<double>& k_rot = keys_rot[j];
+            const auto P = static_cast<std::size_t>(content.pairs);
+            double dot = 0;
+            for (std::size_t i = 0; i < P; ++i) dot += q_rot[i] * k_rot[i] + q_rot[i + P] * k_rot[i + P];
+            for (std::size_t i = 2 * P; i < q_rot.size(); ++i) dot += q_rot[i] * k_rot[i];
+            out.push_back(dot * content.scale);
+            if (!std::isfinite(out.back())) return nonfinite_error(key_positions[j], out.back(), 1);
+        }
     }
     return out;
 }

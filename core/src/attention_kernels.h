@@ -1,6 +1,7 @@
 // Private to the core: the fast attention kernels' interface. attention_kernels.inc holds their
 // code; it is compiled once for the portable target (attention_kernels_portable.cpp) and, on
-// x86-64, once more with AVX2+FMA (attention_kernels_avx2.cpp), picked at run time.
+// x86-64, twice more: with AVX2+FMA (attention_kernels_avx2.cpp) and with AVX-512
+// (attention_kernels_avx512.cpp), picked at run time.
 // Only plain data crosses this interface (trivial structs, no std templates, helpers with internal
 // linkage), so the two builds cannot share an inline function by accident (one-definition rule).
 #pragma once
@@ -14,6 +15,11 @@ inline constexpr int kLanes = 128;
 // Blocks per tile: a thread computes kTileBlocks * kLanes logits, then their softmax statistics.
 inline constexpr int kTileBlocks = 12;  // a multiple of the GEMM register tile rows (4, 6)
 inline constexpr int kTileKeys = kLanes * kTileBlocks;
+// Keys per superblock of the pool kernel: its content rows are rotated once per superblock, so a
+// superblock must hold many more keys than the 257 rows.
+inline constexpr int kPoolLanes = 1024;
+// Largest pool the pool kernel takes (rows, the needle's included); larger pools use the rotor kernel.
+inline constexpr int kMaxPoolEntries = 1024;
 // A chunk (the unit of work of a thread) holds at most this many blocks, so the rotation
 // recurrence inside a chunk runs at most kMaxChunkBlocks steps from an exact anchor.
 inline constexpr int kMaxChunkBlocks = 256;
@@ -25,32 +31,48 @@ struct ChunkStats {
     std::int64_t argmax;  // index within the chunk, first of the maxima
     double sum_exp;       // sum exp(x - max)
     double sum_exp_x;     // sum exp(x - max) (x - max)
+    // NaN or infinite logits: how many, and the index (within the chunk) of the first one. When
+    // nonzero the other fields are meaningless and the run is an error, never a search past a
+    // maximum that NaN hides.
+    std::int64_t nonfinite;
+    std::int64_t first_nonfinite;
 };
 
 // Phase formats of the phase kernel (PhasePrecision without fp64).
 enum class PhaseFormat : int { Fp32 = 1, Bf16 = 2, Fp16 = 3 };
 
-// Read-only tables of one run, shared by all threads. P8: pairs padded to a multiple of 8
-// (padding pairs have zero content and zero frequency).
+// Pairs are padded to a multiple of this (the widest vector's floats); padding pairs have zero
+// content and zero frequency.
+inline constexpr int kPairPad = 16;
+
+// Read-only tables of one run, shared by all threads. P8: pairs padded to a multiple of kPairPad.
+// t_i: the chunk's frequencies (fp32 phases: rounded to float). E_i: the query's rotor e^{i phi_m,i}
+// (rounded as the phase format would for fp32, bf16, fp16). a_i = q_i conj(k_i): the content.
 struct Tables {
     int pairs8;
     float constant;              // shared content: the non-rotary part of every logit (scaled)
-    // fp64 paths: key n = block start + l, l < kLanes.
+    // Exact-position paths (gemm, rotor, corrected): key n = block start + l, l < kLanes.
     const float* lk;       // gemm: [2 * pairs8][kLanes], row 2i cos(l t_i), row 2i+1 sin(l t_i)
-    const float* lt_re;    // rotor: [kLanes][pairs8] cos(l t_i)
-    const float* lt_im;    // rotor: [kLanes][pairs8] -sin(l t_i)
-    const double* alpha_re;  // [pairs8] gemm: a_i e^{i phi_m,i} scale; rotor: e^{i phi_m,i} scale
+    const float* lt_re;    // rotor, corrected: [kLanes][pairs8] cos(l t_i)
+    const float* lt_im;    // rotor, corrected: [kLanes][pairs8] -sin(l t_i)
+    // [pairs8] shared content: a_i E_i scale; per-key content: E_i scale (every kernel)
+    const double* alpha_re;
     const double* alpha_im;
     const double* step_re;   // [pairs8] e^{-i kLanes t_i}
     const double* step_im;
-    // Per-key content (needle; and the phase kernel for every content model): entries rows.
-    const float* content_re;   // [entries][pairs8] rotor: a_h; phase: a_h e^{i phi_m} scale
+    // Pool kernel: lane rows [kPoolLanes][2 * pairs8] (cos(l t_i) then -sin(l t_i)) and the
+    // superblock step e^{-i kPoolLanes t_i}.
+    const float* pool_lanes;
+    const double* pool_step_re;
+    const double* pool_step_im;
+    // Content rows (per-key kernels; shared content has one row): a_h,i, unscaled.
+    const float* content_re;   // [entries][pairs8]
     const float* content_im;
     const float* content_const;  // [entries] non-rotary part (scaled)
     int pool;                    // needle: distractor rows 0..pool-1, row `pool` is the needle; 0: one shared row
     std::int64_t needle_position;
     std::uint64_t seed;
-    // Phase kernel.
+    // Rounded phases (corrected, phase kernels).
     const float* theta;    // [pairs8] round_F(t_i) (exact in float)
     PhaseFormat format;
 };
@@ -65,6 +87,12 @@ struct Chunk {
     float* ctile;          // workspace: kTileBlocks * 2 * pairs8 floats
     float* otile;          // workspace: kTileKeys floats
     float* row;            // workspace: 8 * pairs8 floats
+    // Pool kernel: the keys sorted by content row, per superblock of kPoolLanes keys: order
+    // (count lanes) and row_ends ((pool + 1) per superblock); computed by the kernel unless
+    // `sorted` says they already hold this chunk's order.
+    unsigned short* order;
+    int* row_ends;
+    bool sorted;
     float* logits;         // out: count logits
     ChunkStats* stats;     // out
 };
@@ -72,14 +100,26 @@ struct Chunk {
 // One build of the kernels.
 struct Ops {
     const char* name;                     // "avx2+fma", "sse2", "portable"
-    void (*gemm_chunk)(const Chunk&);     // shared content, exact phases: a GEMM against the lane table
-    void (*rotor_chunk)(const Chunk&);    // per-key content, exact phases: rotor = block anchor x lane table
-    void (*phase_chunk)(const Chunk&);    // per-key content, phases rounded to a format, sin/cos per element
+    void (*gemm_chunk)(const Chunk&);       // shared content, exact phases: a GEMM against the lane table
+    void (*rotor_chunk)(const Chunk&);      // per-key content, exact phases: rotor = block anchor x lane table
+    // per-key content from a pool, exact phases: every pool row rotated once per superblock, then
+    // one real dot product per key against the superblock's lane table
+    void (*pool_chunk)(const Chunk&);
+    // fp32 phases at positions below 2^24, either content: the exact rotor times e^{i delta}, delta
+    // the fp32 product's rounding error (exact with one FMA)
+    void (*corrected_chunk)(const Chunk&);
+    // phases rounded to a format, either content: sin/cos once per distinct rounded position
+    void (*phase_chunk)(const Chunk&);
+    // Softmax statistics of n <= kTileKeys logits merged into *s (started if `first`); NaN or
+    // infinite logits only count in s->nonfinite (exposed for the kernel tests).
+    void (*tile_stats)(const float* x, int n, std::int64_t offset, ChunkStats* s, bool first);
 };
 
 const Ops& portable_ops();
 // Null when not built (not x86-64) or when the CPU lacks AVX2 or FMA.
 const Ops* avx2_ops();
+// Null when not built or when the CPU (or the OS) lacks AVX-512 F, DQ, BW and VL.
+const Ops* avx512_ops();
 
 // Helpers used by both builds and by the reference: internal linkage, so that each build keeps its
 // own copy (an AVX2 copy must never stand in for the portable one).
@@ -96,16 +136,18 @@ inline std::uint64_t mix64(std::uint64_t x) {
 inline int content_row(std::int64_t position, const Tables& t) {
     if (t.pool == 0) return 0;
     if (position == t.needle_position) return t.pool;
-    return static_cast<int>(mix64(t.seed ^ (static_cast<std::uint64_t>(position) * 0xD1B54A32D192ED03ull)) %
-                            static_cast<std::uint64_t>(t.pool));
+    const std::uint64_t hash = mix64(t.seed ^ (static_cast<std::uint64_t>(position) * 0xD1B54A32D192ED03ull));
+    const auto pool = static_cast<std::uint64_t>(t.pool);
+    // A power-of-two pool (the needle's 256) takes a mask: the same row as %, without a 64-bit
+    // division per key.
+    return static_cast<int>((pool & (pool - 1)) == 0 ? hash & (pool - 1) : hash % pool);
 }
 
 // Integer position rounded to `bits` significant bits, ties to even (exact; what converting an
 // integer to a float format with that many significant bits does), saturating at `max_value`.
 inline std::int64_t round_position_bits(std::int64_t n, int bits, std::int64_t max_value) {
     if (n <= 0) return n;
-    int width = 0;
-    for (std::uint64_t v = static_cast<std::uint64_t>(n); v; v >>= 1) ++width;
+    const int width = 64 - __builtin_clzll(static_cast<unsigned long long>(n));
     if (width > bits) {
         const int shift = width - bits;
         const std::int64_t unit = std::int64_t{1} << shift;

@@ -3,6 +3,10 @@
 // (attention_kernels_portable.cpp): only the kernels and a constant table of pointers to them.
 #include "attention_kernels.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>  // the FMA intrinsics of product_error (always inlined)
+#endif
+
 #if defined(ROPESCOPE_KERNEL_AVX2) && defined(__AVX2__) && defined(__FMA__)
 
 namespace ropescope::kernels {
@@ -20,7 +24,7 @@ namespace {
 }  // namespace avx2
 
 extern const Ops kAvx2Ops;
-const Ops kAvx2Ops{"avx2+fma", avx2::gemm_chunk, avx2::rotor_chunk, avx2::phase_chunk};
+const Ops kAvx2Ops{"avx2+fma", avx2::gemm_chunk, avx2::rotor_chunk, avx2::pool_chunk, avx2::corrected_chunk, avx2::phase_chunk, avx2::tile_stats};
 
 }  // namespace ropescope::kernels
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <thread>
 
 #include "attention_worker.h"
@@ -211,6 +212,34 @@ TEST(AttentionJobRun, CoreErrorsBecomeTheJobsError) {
     EXPECT_FALSE(out.cancelled);
     EXPECT_EQ(out.error.rfind("Keys N (--keys): 2097153", 0), 0u) << out.error;
     EXPECT_NE(out.error.find("2097152"), std::string::npos) << out.error;
+}
+
+// Issue 10: settings or results that would make the logits NaN become a message on the panel,
+// never a crash, also when they come from a saved state at launch.
+TEST(AttentionJobRun, OverflowingSettingsAndFrequenciesBecomeMessages) {
+    // A saved state's noise of 1e200 is clamped on reading: the job runs.
+    const auto saved = attention_settings_from_json(nlohmann::json::parse(R"({"content": "needle", "noise": 1e200,
+                                                                              "query_scale": 1e300, "keys": 4096})"));
+    EXPECT_TRUE(std::isfinite(saved.noise));
+    EXPECT_LE(saved.noise, kMaxAttentionNoise);
+    EXPECT_LE(saved.query_scale, kMaxQueryScale);
+    const auto ok = run_attention_job(job_for(two_methods(), saved), nullptr, {});
+    EXPECT_TRUE(ok.error.empty()) << ok.error;
+    // Typed past the limit: the kernel's message, naming the control.
+    AttentionSettings typed;
+    typed.keys = 4096;
+    typed.content = ContentModel::Needle;
+    typed.noise = 1e200;
+    const auto refused = run_attention_job(job_for(two_methods(), typed), nullptr, {});
+    EXPECT_EQ(refused.error.rfind("Noise (--noise): 1e+200", 0), 0u) << refused.error;
+    // Infinite frequencies (whatever made them): every method's error, the job's error.
+    auto entries = two_methods();
+    for (auto& e : entries) e.result.inv_freq[0] = std::numeric_limits<double>::infinity();
+    AttentionSettings s;
+    s.keys = 4096;
+    const auto bad = run_attention_job(job_for(entries, s), nullptr, {});
+    EXPECT_TRUE(bad.complete);
+    EXPECT_NE(bad.error.find("finite frequencies"), std::string::npos) << bad.error;
 }
 
 TEST(AttentionJobRun, CancelledRunReturnsPromptly) {

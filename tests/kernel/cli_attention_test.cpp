@@ -132,7 +132,14 @@ TEST_P(CliAttentionError, ExitsTwoNamingTheOption) {
     const CliRun run = run_cli(args);
     EXPECT_EQ(run.exit_code, 2);
     EXPECT_TRUE(run.out.empty());
+    EXPECT_EQ(lines_of(run.err).size(), 1u) << run.err;
     EXPECT_NE(run.err.find(GetParam().names), std::string::npos) << run.err;
+}
+// 64 LongRoPE factors (head_dim 128), each `value`.
+std::string factors(const std::string& value) {
+    std::string list = value;
+    for (int i = 1; i < 64; ++i) list += "," + value;
+    return list;
 }
 INSTANTIATE_TEST_SUITE_P(
     Cases, CliAttentionError,
@@ -149,7 +156,21 @@ INSTANTIATE_TEST_SUITE_P(
                       BadArgs{{"attention", "--format", "xml"}, "--format"},
                       BadArgs{{"resolution", "--points", "1"}, "--points"},
                       BadArgs{{"resolution", "--max-distance", "0"}, "--max-distance"},
-                      BadArgs{{"resolution", "--content", "x"}, "--content"}),
+                      BadArgs{{"resolution", "--content", "x"}, "--content"},
+                      // Issue 10: contents that overflow the logits (NaN in the softmax once read
+                      // past a heap buffer), and subnormal factors that make the frequencies infinite.
+                      BadArgs{{"attention", "--content", "needle", "--noise", "1e200", "--keys", "256"}, "--noise: 1e200"},
+                      BadArgs{{"attention", "--content", "needle", "--noise", "inf", "--keys", "256"}, "--noise"},
+                      BadArgs{{"attention", "--query-scale", "1e300", "--keys", "256"}, "--query-scale"},
+                      BadArgs{{"attention", "--query-scale", "nan", "--keys", "256"}, "--query-scale"},
+                      BadArgs{{"resolution", "--content", "needle", "--noise", "1e200", "--max-distance", "256"}, "--noise"},
+                      BadArgs{{"attention", "--method", "longrope", "--factor", "8", "--short-factor", factors("1e-310"),
+                               "--long-factor", factors("1e-310"), "--keys", "256"},
+                              "factor"},
+                      BadArgs{{"resolution", "--method", "longrope", "--factor", "8", "--short-factor", factors("1e-320"),
+                               "--long-factor", factors("1e-320"), "--content", "needle"},
+                              "factor"},
+                      BadArgs{{"attention", "--isa", "avx9"}, "--isa"}),
     // Test names: the command and its arguments, e.g. attention_keys_0.
     [](const ::testing::TestParamInfo<BadArgs>& p) {
         std::string name;
@@ -159,6 +180,7 @@ INSTANTIATE_TEST_SUITE_P(
                 if (std::isalnum(static_cast<unsigned char>(c))) name += c;
                 else if (!name.empty() && name.back() != '_') name += '_';
         }
+        if (name.size() > 60) name.resize(60);
         return name + "_" + std::to_string(p.index);
     });
 

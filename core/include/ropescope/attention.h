@@ -26,6 +26,9 @@ namespace ropescope {
 inline constexpr std::int64_t kMaxAttentionKeys = std::int64_t{1} << 21;  // 2,097,152
 // Largest head_dim the kernel accepts.
 inline constexpr int kMaxAttentionHeadDim = 1024;
+// Largest needle noise and query scale: with contents below these the logits stay finite.
+inline constexpr double kMaxAttentionNoise = 1e6;
+inline constexpr double kMaxQueryScale = 1e6;
 
 // What the query and the keys carry, besides their positions. Head vectors use HF's rotate_half
 // layout: rotary pair i is (x[i], x[i + d/2]); dimensions past the rotary dim d are not rotated.
@@ -64,11 +67,17 @@ enum class KernelPath {
 };
 std::string_view kernel_path_name(KernelPath path);  // "fast", "reference"
 
-// Instruction set of the fast path. Best picks AVX2+FMA at run time when the CPU has it
-// (the code for it is built on x86-64 whatever the compiler flags), else the portable build.
-enum class KernelIsa { Best, Portable };
-// Name of the instruction set `isa` resolves to on this machine: "avx2+fma", "sse2", "portable".
+// Instruction set of the fast path. Best picks, at run time, AVX-512 when the CPU has it, else
+// AVX2+FMA, else the portable build (the AVX builds are compiled on x86-64 whatever the compiler
+// flags). The others force one build; running one the CPU lacks is an error naming `isa`.
+enum class KernelIsa { Best, Avx512, Avx2, Portable };
+// Name of the build `isa` resolves to on this machine: "avx512", "avx2+fma", "sse2", "portable";
+// "unsupported" when the CPU cannot run it.
 std::string_view kernel_isa_name(KernelIsa isa);
+// True when this CPU can run the build (Best and Portable always).
+bool kernel_isa_supported(KernelIsa isa);
+// "best", "avx512", "avx2", "portable".
+std::optional<KernelIsa> kernel_isa_from_name(std::string_view name);
 
 // AttentionOptions::target_distance when D is not given: N / 2. (Not -1: a negative D, a target
 // after the query, is a valid request.)
@@ -158,6 +167,8 @@ struct RunControl {
 };
 // Error::field of a cancelled run.
 inline constexpr std::string_view kCancelledField = "cancelled";
+// Error::field of a run that met a NaN or infinite logit (it stops with an error, never a crash).
+inline constexpr std::string_view kNonFiniteField = "logits";
 
 // Runs queries, reusing its threads and workspace (nothing is allocated per key; buffers only
 // grow). Not thread-safe: one run at a time per engine.
@@ -205,6 +216,23 @@ Result<ResolutionCurve> resolution_curve(AttentionEngine& engine, const RopeResu
                                          const ResolutionOptions& options, const RunControl& control = {});
 // The distances resolution_curve uses.
 std::vector<std::int64_t> resolution_distances(int points, std::int64_t max_distance);
+
+// The head vectors one query uses, before RoPE (for peers that compute the same logits another
+// way, e.g. the benchmark's Eigen implementation): the query (query_scale included), the key
+// contents (one shared vector, or the needle's pool of distractors plus the needle as last row),
+// which row the key at a position carries, and the logit scale (logit_scale / sqrt(head_dim)).
+struct AttentionInputs {
+    std::vector<double> query;
+    std::vector<std::vector<double>> keys;
+    std::int64_t query_position = 0;
+    double scale = 0;
+    int key_row(std::int64_t position) const;  // index into keys
+    // How rows are picked (private to the kernel's hash).
+    int pool = 0;
+    std::int64_t needle_position = -1;
+    std::uint64_t seed = 0;
+};
+Result<AttentionInputs> attention_inputs(const RopeResult& rope, const AttentionOptions& options);
 
 // Logits (reference path, double) for every query position x key position, row-major
 // [query][key], with the content of `options` (the needle, if any, at options' target position).
