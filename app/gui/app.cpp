@@ -27,6 +27,7 @@ void apply_result(App& app, ComputeResult result) {
     app.entries_a = std::move(result.entries_a);
     app.setup_error = std::move(result.setup_error);
     app.method_status = std::move(result.method_status);
+    app.applied_serial = std::max(app.applied_serial, result.serial);
     ++app.generation;
     for (auto& [id, figure] : result.figures) {
         PlotSlot& slot = app.plots[id];
@@ -183,7 +184,26 @@ void app_frame(App& app) {
     SetUiScale(app.fonts.scale);
     const float s = app.fonts.scale;
 
+    // The plots' theme: the screen's dark one, or the light one on a projector; the text size setting.
+    Theme plot_theme = app.state.view.presentation.active ? light_theme() : dark_theme();
+    plot_theme.text_scale = app.state.view.presentation.active
+                                ? app.state.view.plot_text_scale * app.state.view.presentation.text_scale
+                                : app.state.view.plot_text_scale;
+    SetPlotTheme(plot_theme);
+
     draw_menu_bar(app);
+    if (app.state.view.presentation.active) {
+        draw_presentation(app);
+        draw_open_dialog(app);
+        draw_help_windows(app);
+        app.toasts.Draw(ImVec2(ImGui::GetMainViewport()->WorkPos.x + ImGui::GetMainViewport()->WorkSize.x - 14.0f * s,
+                               ImGui::GetMainViewport()->WorkPos.y + ImGui::GetMainViewport()->WorkSize.y - 14.0f * s),
+                        460.0f * s);
+        const double cpu_ms = ms_since(start);
+        app.timing.last_cpu_ms = cpu_ms;
+        app.timing.cpu_ms = app.timing.cpu_ms == 0 ? cpu_ms : app.timing.cpu_ms * 0.9 + cpu_ms * 0.1;
+        return;
+    }
 
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
@@ -218,6 +238,8 @@ void app_frame(App& app) {
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, gap));
     ImGui::BeginChild("##main", ImVec2(0, avail.y), false, ImGuiWindowFlags_NoBackground);
     draw_workspace_tabs(app);
+    const ImVec2 workspace_pos = ImGui::GetCursorScreenPos();
+    const ImVec2 workspace_size = ImGui::GetContentRegionAvail();
     ImGui::BeginChild("##workspace", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
     switch (app.state.view.workspace) {
         case Workspace::Plots: draw_plots_panel(app); break;
@@ -229,6 +251,7 @@ void app_frame(App& app) {
     ImGui::EndChild();
     ImGui::PopStyleVar(2);
     ImGui::End();
+    PlotWidget::DrawMaximised(workspace_pos, workspace_size, app.fonts, s);
 
     draw_open_dialog(app);
     draw_help_windows(app);

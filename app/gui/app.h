@@ -40,6 +40,7 @@ struct Options {
     int width = 0, height = 0;    // --size WxH (0: restored or default)
     float scale = 0;              // --scale F (0: the monitor's content scale)
     bool pin_a = false;           // --pin-a: pin the loaded state as A (tests, docs)
+    bool present = false;         // --present: start in presentation mode
     bool no_persist = false;      // --no-persist: neither restore nor save the user state file
     int bench_frames = 0;         // --bench N: nudge rope_theta every frame (a slider drag), print timings, exit
 };
@@ -76,6 +77,7 @@ struct App {
     std::unique_ptr<Computer> computer = std::make_unique<Computer>();
     bool sync_compute = false;              // wait for results in the same frame (screenshots)
     std::uint64_t generation = 0;           // bumps on every result received
+    std::uint64_t applied_serial = 0;       // the request whose result is on screen (< serial: plots are stale)
     std::vector<PlotEntry> entries;         // the current state ("B" when pinned)
     std::vector<PlotEntry> entries_a;       // the pinned state
     std::string setup_error;                // the rotary setup itself is invalid
@@ -138,6 +140,10 @@ void draw_open_dialog(App& app);
 void draw_control_panel(App& app);
 void draw_formula_panel(App& app);
 void draw_plots_panel(App& app);
+// Presentation mode (presentation.cpp): the whole window for one or two plots and a few sliders;
+// its menu items (View > Presentation ...).
+void draw_presentation(App& app);
+void draw_presentation_menu(App& app);
 void draw_workspace_tabs(App& app);
 void draw_engines_panel(App& app);
 // Attention kernel (attention_panel.cpp): weights around the target for every enabled method,

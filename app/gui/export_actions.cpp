@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include "app.h"
+#include "plot_widget.h"
 #include "widgets.h"
 #include "ropescope/export.h"
 #include "ropescope/render.h"
@@ -114,8 +115,47 @@ void export_figure_menu(App& app, const Figure& figure, const std::string& name)
 
 float fit_export_buttons_width() {
     const ImGuiStyle& style = ImGui::GetStyle();
-    return ImGui::CalcTextSize("Fit").x + ImGui::CalcTextSize("Export").x + style.FramePadding.x * 4 +
-           style.ItemSpacing.x;
+    return ImGui::GetFrameHeight() + ImGui::CalcTextSize("Fit").x + ImGui::CalcTextSize("Export").x +
+           style.FramePadding.x * 4 + style.ItemSpacing.x * 2;
+}
+
+namespace {
+
+// A small square button with a "fill the frame" (or "restore") icon: four corner marks.
+bool MaximiseButton(bool maximised) {
+    const float size = ImGui::GetFrameHeight();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const bool pressed = ImGui::InvisibleButton("##maximise", ImVec2(size, size));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImU32 bg = ImGui::GetColorU32(ImGui::IsItemActive()    ? ImGuiCol_ButtonActive
+                                        : ImGui::IsItemHovered() ? ImGuiCol_ButtonHovered
+                                                                 : ImGuiCol_Button);
+    dl->AddRectFilled(p, ImVec2(p.x + size, p.y + size), bg, ImGui::GetStyle().FrameRounding);
+    const ImU32 fg = ImGui::GetColorU32(ImGuiCol_Text);
+    const float m = size * 0.25f, l = size * 0.2f, w = std::max(1.0f, size * 0.08f);
+    const float x0 = p.x + m, y0 = p.y + m, x1 = p.x + size - m, y1 = p.y + size - m;
+    const float d = maximised ? -l : l;  // restore: the marks point inwards
+    const float ax0 = maximised ? x0 + l : x0, ay0 = maximised ? y0 + l : y0;
+    const float ax1 = maximised ? x1 - l : x1, ay1 = maximised ? y1 - l : y1;
+    dl->AddLine(ImVec2(ax0, ay0), ImVec2(ax0 + d, ay0), fg, w);
+    dl->AddLine(ImVec2(ax0, ay0), ImVec2(ax0, ay0 + d), fg, w);
+    dl->AddLine(ImVec2(ax1, ay0), ImVec2(ax1 - d, ay0), fg, w);
+    dl->AddLine(ImVec2(ax1, ay0), ImVec2(ax1, ay0 + d), fg, w);
+    dl->AddLine(ImVec2(ax0, ay1), ImVec2(ax0 + d, ay1), fg, w);
+    dl->AddLine(ImVec2(ax0, ay1), ImVec2(ax0, ay1 - d), fg, w);
+    dl->AddLine(ImVec2(ax1, ay1), ImVec2(ax1 - d, ay1), fg, w);
+    dl->AddLine(ImVec2(ax1, ay1), ImVec2(ax1, ay1 - d), fg, w);
+    return pressed;
+}
+
+}  // namespace
+
+void FitExportButtons(App& app, PlotView& view, PlotWidget& widget, const std::string& name) {
+    if (MaximiseButton(widget.IsMaximised())) widget.ToggleMaximised();
+    Tooltip(widget.IsMaximised() ? "Back to every plot (Escape; or double-click the plot's title)."
+                                 : "Fill the workspace with this plot (or double-click its title); Escape restores.");
+    ImGui::SameLine();
+    FitExportButtons(app, view, widget.Shown(), name);
 }
 
 void FitExportButtons(App& app, PlotView& view, const Figure& shown, const std::string& name) {

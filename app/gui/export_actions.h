@@ -33,11 +33,15 @@ void export_figure(App& app, const Figure& figure, const std::string& name, Expo
 void export_figure_menu(App& app, const Figure& figure, const std::string& name);
 
 struct PlotView;
+class PlotWidget;
 
 // Width of FitExportButtons at the current style (to right-align them in a toolbar).
 float fit_export_buttons_width();
-// The two buttons at the right of every plot toolbar: Fit (reset the view's zoom; disabled when
-// not zoomed) and Export (a popup with export_figure_menu for `shown`, the figure as drawn).
+// The buttons at the right of every plot toolbar: Maximise (fill the workspace / restore), Fit
+// (reset the view's zoom; disabled when not zoomed) and Export (a popup with export_figure_menu
+// for the figure as drawn).
+void FitExportButtons(App& app, PlotView& view, PlotWidget& widget, const std::string& name);
+// The same without Maximise (its place stays empty), for callers without the widget at hand.
 void FitExportButtons(App& app, PlotView& view, const Figure& shown, const std::string& name);
 
 // A new file name for a window screenshot in the export directory (created).

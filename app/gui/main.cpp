@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -34,14 +35,16 @@ Options:
                       'ropescope-cli export' writes); errors are shown in the window
   --config FILE       load a Hugging Face config.json on top (like File > Open)
   --pin-a             pin the starting settings as "A" (compare A and B)
+  --present           start in presentation mode (light theme, large text, the chosen plots and
+                      sliders; F5 or Escape leaves it)
   --screenshot FILE   render --frames frames, save the window as PNG, and exit
   --frames N          frames rendered before the screenshot (default 5)
   --size WxH          window size in screen pixels (default: the saved size, or 1600x1000)
   --scale F           content scale (HiDPI) instead of the monitor's, e.g. 2
   --no-persist        neither restore nor save the state file (implied by --screenshot)
-  --bench N           performance check: N frames unchanged, then N frames that each change
-                      rope_theta (as a slider drag does); prints frame, recompute and layout
-                      times of both phases and exits
+  --bench N           performance check with every method enabled: start to first frame, then
+                      N frames unchanged and N frames that each change rope_theta (as a slider
+                      drag does); prints frame, recompute and layout times and exits
   --help              this text
 
 The state (parameters, enabled methods, view, window size) is saved at exit and with Ctrl+S to
@@ -102,6 +105,8 @@ int parse_args(int argc, char** argv, Options& o) {
             o.no_persist = true;
         } else if (arg == "--pin-a") {
             o.pin_a = true;
+        } else if (arg == "--present") {
+            o.present = true;
         } else if (arg == "--no-persist") {
             o.no_persist = true;
         } else {
@@ -138,6 +143,33 @@ void load_startup_state(App& app) {
     }
     if (!o.config_path.empty()) app_load_file(app, o.config_path);
     if (o.pin_a) app.state.view.pinned_a = app.state.lab;
+    if (o.present) app.state.view.presentation.active = true;
+    if (o.bench_frames > 0)  // the demanding case: every method on screen
+        for (auto& slot : app.state.lab.methods) slot.enabled = true;
+}
+
+// Seconds since this process started (from /proc: the kernel's start time, 10 ms resolution),
+// so that the start-up time includes loading the executable and its libraries; -1 if unknown.
+double seconds_since_process_start() {
+    FILE* stat = std::fopen("/proc/self/stat", "r");
+    FILE* uptime = std::fopen("/proc/uptime", "r");
+    double result = -1;
+    if (stat && uptime) {
+        char buffer[1024] = {};
+        const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, stat);
+        buffer[n] = 0;
+        const char* after_name = std::strrchr(buffer, ')');  // the command name may contain spaces
+        unsigned long long start_ticks = 0;
+        double up = 0;
+        if (after_name && std::sscanf(after_name + 2,
+                                      "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+                                      &start_ticks) == 1 &&
+            std::fscanf(uptime, "%lf", &up) == 1)
+            result = up - static_cast<double>(start_ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
+    if (stat) std::fclose(stat);
+    if (uptime) std::fclose(uptime);
+    return result;
 }
 
 // --bench: timings of one phase.
@@ -166,15 +198,20 @@ struct BenchPhase {
     }
 };
 
-void set_fonts(App& app, float scale) {
+// Presentation mode draws the whole UI this much larger (fonts and widgets).
+constexpr float kPresentationUiScale = 1.4f;
+
+void set_fonts(App& app, float scale, bool light) {
     app.fonts = ropescope::gui::load_fonts(scale);
-    ropescope::gui::apply_style(scale);
+    ropescope::gui::apply_style(scale, light);
     ropescope::gui::SetUiScale(scale);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    const auto main_start = std::chrono::steady_clock::now();
+    const double before_main = seconds_since_process_start();
     App app;
     if (const int status = parse_args(argc, argv, app.options); status >= 0) return status;
     const Options& options = app.options;
@@ -225,10 +262,16 @@ int main(int argc, char** argv) {
         glfwGetWindowContentScale(window, &sx, &sy);
         content_scale = options.scale > 0 ? options.scale : std::max(1.0f, sx);
     }
-    set_fonts(app, content_scale);
+    app.content_scale = content_scale;
+    bool light_style = app.state.view.presentation.active;
+    const auto window_ready = std::chrono::steady_clock::now();
+    set_fonts(app, content_scale * (light_style ? kPresentationUiScale : 1.0f), light_style);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
+    const auto fonts_ready = std::chrono::steady_clock::now();
     app_init(app);
+    const auto init_done = std::chrono::steady_clock::now();
+    double first_frame_s = -1, first_frame_main_s = -1, first_plots_s = -1;
 
     const bool screenshot = !options.screenshot_path.empty();
     app.sync_compute = screenshot;  // a screenshot shows the results of its state, not a frame before them
@@ -242,11 +285,16 @@ int main(int argc, char** argv) {
             app.fonts_dirty = false;
             float sx = 1, sy = 1;
             glfwGetWindowContentScale(window, &sx, &sy);
-            if (std::max(1.0f, sx) != app.fonts.scale) {
-                ImGui_ImplOpenGL3_DestroyFontsTexture();
-                set_fonts(app, std::max(1.0f, sx));
-                ImGui_ImplOpenGL3_CreateFontsTexture();
-            }
+            app.content_scale = std::max(1.0f, sx);
+        }
+        // Entering or leaving presentation mode (or a new monitor scale): fonts and style to match.
+        const bool presenting = app.state.view.presentation.active;
+        const float wanted = app.content_scale * (presenting ? kPresentationUiScale : 1.0f);
+        if (wanted != app.fonts.scale || presenting != light_style) {
+            light_style = presenting;
+            ImGui_ImplOpenGL3_DestroyFontsTexture();
+            set_fonts(app, wanted, light_style);
+            ImGui_ImplOpenGL3_CreateFontsTexture();
         }
         const bool dragging = bench && frame > options.bench_frames;
         if (dragging) app.state.lab.setup.rope_theta *= frame % 2 ? 1.0001 : 1.0 / 1.0001;  // a slider drag
@@ -261,7 +309,8 @@ int main(int argc, char** argv) {
         glfwGetFramebufferSize(window, &fb_width, &fb_height);
         glViewport(0, 0, fb_width, fb_height);
         glDisable(GL_SCISSOR_TEST);
-        glClearColor(0.09f, 0.098f, 0.114f, 1.0f);
+        if (light_style) glClearColor(1.0f, 1.0f, 1.0f, 1.0f);
+        else glClearColor(0.09f, 0.098f, 0.114f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
@@ -283,6 +332,18 @@ int main(int argc, char** argv) {
             break;
         }
         glfwSwapBuffers(window);
+        if (first_plots_s < 0 && app.generation > 0) {  // the first frame that shows the plots
+            glFinish();
+            first_plots_s = seconds_since_process_start();
+            if (first_plots_s < 0)
+                first_plots_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - main_start).count();
+        }
+        if (frame == 0) {
+            glFinish();
+            first_frame_main_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - main_start).count();
+            const double since_start = seconds_since_process_start();
+            first_frame_s = since_start >= 0 ? since_start : first_frame_main_s + std::max(0.0, before_main);
+        }
         const auto now = std::chrono::steady_clock::now();
         const double ms = std::chrono::duration<double, std::milli>(now - last).count();
         last = now;
@@ -302,8 +363,15 @@ int main(int argc, char** argv) {
                         static_cast<double>(app.fonts.scale), app.entries.size(),
                         app.entries.empty() ? 0 : app.entries.front().result.num_pairs(),
                         static_cast<long long>(app.state.lab.setup.target_context()));
+            const auto between = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+            std::printf("  start to first frame with the plots  %7.0f ms  (from process start)\n", first_plots_s * 1000.0);
+            std::printf("  start to first frame                 %7.0f ms  (from main() %.0f ms: window %.0f, fonts %.0f, "
+                        "init %.0f, first frame %.0f)\n",
+                        first_frame_s * 1000.0, first_frame_main_s * 1000.0, between(main_start, window_ready),
+                        between(window_ready, fonts_ready), between(fonts_ready, init_done),
+                        first_frame_main_s * 1000.0 - between(main_start, init_done));
             idle_phase.Print("unchanged");
-            drag_phase.Print("rope_theta changed every frame");
+            drag_phase.Print("rope_theta changed every frame (a slider drag)");
             std::printf("  results received %d, last geometry %d vertices, heatmap shader passes %d\n",
                         app.timing.recomputes, io.MetricsRenderVertices, app.heatmap.renders());
             break;
