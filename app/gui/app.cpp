@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "engine_compare.h"
+#include "export_actions.h"
 #include "ropescope/hf_config.h"
 #include "widgets.h"
 
@@ -165,9 +166,11 @@ void app_init(App& app) {
     for (const auto& id : plot_ids()) app.plots[id];
     app.attention_panel = make_attention_panel(app);
     app.search_panel = make_search_panel(app);
+    app.animation = make_animation_export();
 }
 
 void app_shutdown(App& app) {
+    app.animation.reset();  // cancels and joins a running animation export
     app.computer.reset();  // joins the worker
     app.attention_panel.reset();  // joins its worker, frees its GL objects while the context is current
     app.search_panel.reset();     // cancels and joins a running search
@@ -190,6 +193,9 @@ void app_frame(App& app) {
                                 ? app.state.view.plot_text_scale * app.state.view.presentation.text_scale
                                 : app.state.view.plot_text_scale;
     SetPlotTheme(plot_theme);
+    // At most two changed plots are re-rendered a frame (the others wait a frame or few): a drag
+    // that changes all six stays within a frame's time on a software GL.
+    PlotWidget::BeginFrame(2);
 
     draw_menu_bar(app);
     if (app.state.view.presentation.active) {
@@ -255,6 +261,8 @@ void app_frame(App& app) {
 
     draw_open_dialog(app);
     draw_help_windows(app);
+    draw_export_all_dialog(app);
+    draw_animation_dialog(app);
     app.toasts.Draw(ImVec2(viewport->WorkPos.x + viewport->WorkSize.x - 14.0f * s,
                            viewport->WorkPos.y + viewport->WorkSize.y - 14.0f * s),
                     460.0f * s);

@@ -64,6 +64,17 @@ struct Timing {
     int recomputes = 0;
 };
 
+// File > Export all: the dialog's state.
+struct ExportAllDialog {
+    bool open = false;      // open it this frame
+    bool confirm = false;   // the folder holds files: asking before writing
+    std::string folder;
+};
+
+// File > Export > Animation: the dialog and the encoding running on its own thread
+// (animation_export.cpp).
+struct AnimationExport;
+
 struct App {
     Options options;
     GuiState state;                         // lab + view: what is saved
@@ -106,6 +117,8 @@ struct App {
     bool show_help = false;
     bool show_about = false;
     bool show_messages = false;
+    ExportAllDialog export_all;
+    std::shared_ptr<AnimationExport> animation;  // created by app_init
     std::string screenshot_request;         // F12: save the window as PNG to this path after rendering
     std::vector<std::string> dropped_paths;
 };
@@ -144,6 +157,11 @@ void draw_plots_panel(App& app);
 // its menu items (View > Presentation ...).
 void draw_presentation(App& app);
 void draw_presentation_menu(App& app);
+// Animation export (animation_export.cpp): the dialog for plot `id` (a sweep of one parameter,
+// encoded off the UI thread with progress), opened from a plot's Export menu.
+std::shared_ptr<AnimationExport> make_animation_export();
+void open_animation_dialog(App& app, const std::string& id);
+void draw_animation_dialog(App& app);
 void draw_workspace_tabs(App& app);
 void draw_engines_panel(App& app);
 // Attention kernel (attention_panel.cpp): weights around the target for every enabled method,

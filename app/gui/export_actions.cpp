@@ -1,5 +1,6 @@
 #include "export_actions.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include "app.h"
 #include "plot_widget.h"
@@ -33,7 +35,19 @@ Figure shown_figure(App& app, const std::string& id) {
     return apply_view(figure, app.state.view.plots[id]);
 }
 
-Status write_figure(App& app, const Figure& figure, const std::string& path, ExportFormat format, ThemeKind kind) {
+}  // namespace
+
+Figure without_hidden_series(const Figure& figure) {
+    Figure out = figure;
+    for (auto& panel : out.panels) std::erase_if(panel.series, [](const Series& s) { return !s.visible; });
+    return out;
+}
+
+namespace {
+
+Status write_figure(App& app, const Figure& shown, const std::string& path, ExportFormat format, ThemeKind kind) {
+    // A series hidden on screen is left out of the file: no greyed legend entry, no CSV column.
+    const Figure figure = without_hidden_series(shown);
     const Theme theme = ropescope::theme(kind);
     const auto layout = [&] {
         return layout_figure(figure, theme, static_cast<float>(app.state.view.export_width),
@@ -108,6 +122,13 @@ void export_figure_menu(App& app, const Figure& figure, const std::string& name)
     for (const auto& item : items) {
         const bool enabled = item.format != ExportFormat::Png || png_export_available();
         if (ImGui::MenuItem(item.label, nullptr, false, enabled)) export_figure(app, figure, name, item.format, item.theme);
+    }
+    // The RoPE plots can also be animated over a parameter sweep.
+    if (std::find(plot_ids().begin(), plot_ids().end(), name) != plot_ids().end()) {
+        ImGui::Separator();
+        if (ImGui::MenuItem("Animation (GIF, APNG, MP4)...")) open_animation_dialog(app, name);
+        Tooltip("Sweep one parameter (e.g. the factor s from 1 to 32) and write every step as a frame, drawn like "
+                "this plot with the value in its corner. Same as ropescope-cli export --animate.");
     }
     ImGui::Separator();
     ImGui::TextDisabled("to %s", export_directory(app).c_str());
@@ -189,9 +210,11 @@ void export_figure(App& app, const Figure& figure, const std::string& name, Expo
                                    ? ""
                                    : std::string("-") + theme_name(theme);
     const std::string path = (fs::path(dir) / (id + suffix + "." + export_extension(format))).string();
+    const bool replacing = fs::exists(path, ec);
     const Status status = write_figure(app, figure, path, format, theme);
-    if (status) app.toasts.Info("Wrote " + path);
-    else app.toasts.Error("Export failed: " + status.error().message);
+    if (!status) app.toasts.Error("Export failed: " + status.error().message);
+    else if (replacing) app.toasts.Info("Wrote " + path + ", replacing the earlier export of the same name.");
+    else app.toasts.Info("Wrote " + path);
 }
 
 std::string window_screenshot_path(App& app) {
@@ -202,8 +225,64 @@ std::string window_screenshot_path(App& app) {
 }
 
 void export_all(App& app) {
+    app.export_all.open = true;
+    app.export_all.confirm = false;
+    app.export_all.folder = (fs::path(export_directory(app)) / ("ropescope-" + timestamp())).string();
+}
+
+namespace {
+
+// Files already in `dir` (0 if it does not exist or cannot be read).
+int files_in(const std::string& dir) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return 0;
+    int n = 0;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) ++n;
+    return n;
+}
+
+}  // namespace
+
+void draw_export_all_dialog(App& app) {
+    ExportAllDialog& d = app.export_all;
+    if (d.open) {
+        ImGui::OpenPopup("Export all");
+        d.open = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(560.0f * UiScale(), 0));
+    if (!ImGui::BeginPopupModal("Export all", nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+    TextWrappedWords("Every plot as SVG, PNG and CSV (" + std::string(theme_name(app.state.view.export_theme)) +
+                     " theme, as shown: zoom and hidden series), with state.json and a README.md, into the folder:");
+    ImGui::SetNextItemWidth(-1.0f);
+    if (ImGui::InputText("##folder", &d.folder)) d.confirm = false;
+    const int existing = files_in(d.folder);
+    if (d.confirm) {
+        WarningText(d.folder + " already holds " + std::to_string(existing) +
+                    (existing == 1 ? " file" : " files") + ": files with the same names (wavelength.svg ...) are replaced, "
+                    "the others are kept.");
+        if (ImGui::Button("Replace them")) {
+            export_all_to(app, d.folder);
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Back")) d.confirm = false;
+    } else {
+        if (ImGui::Button("Export") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false)) {
+            if (existing > 0) {
+                d.confirm = true;  // a non-empty folder: ask first
+            } else {
+                export_all_to(app, d.folder);
+                ImGui::CloseCurrentPopup();
+            }
+        }
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+void export_all_to(App& app, const std::string& dir) {
     const auto start = std::chrono::steady_clock::now();
-    const std::string dir = (fs::path(export_directory(app)) / ("ropescope-" + timestamp())).string();
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {

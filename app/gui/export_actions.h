@@ -13,6 +13,9 @@ struct App;
 
 enum class ExportFormat { Svg, Png, Csv, Json };
 
+// `figure` without its hidden series (what every export writes: hidden on screen, absent in the file).
+Figure without_hidden_series(const Figure& figure);
+
 // "svg", "png", "csv", "json".
 const char* export_extension(ExportFormat format);
 // False if this build has no PNG writer (the ropescope_raster library).
@@ -47,8 +50,13 @@ void FitExportButtons(App& app, PlotView& view, const Figure& shown, const std::
 // A new file name for a window screenshot in the export directory (created).
 std::string window_screenshot_path(App& app);
 
-// Every plot (SVG, PNG if available, CSV) plus state.json and README.md listing the parameters
-// into a new time-stamped folder in the export directory.
+// Opens the "Export all" dialog: every plot (SVG, PNG if available, CSV) plus state.json and
+// README.md listing the parameters, into a folder (default: a new time-stamped one in the export
+// directory); a folder that already holds files is only written after the user confirms.
 void export_all(App& app);
+// The dialog (call every frame).
+void draw_export_all_dialog(App& app);
+// Writes everything into `dir` (created if needed) and reports in a toast.
+void export_all_to(App& app, const std::string& dir);
 
 }  // namespace ropescope::gui

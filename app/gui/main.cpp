@@ -12,9 +12,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
+#include <malloc.h>
 #include <unistd.h>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app.h"
@@ -174,7 +177,7 @@ double seconds_since_process_start() {
 
 // --bench: timings of one phase.
 struct BenchPhase {
-    std::vector<double> frame, cpu, recompute, figures, layout;
+    std::vector<double> frame, cpu, recompute, figures, layout, process;
 
     static std::string Stats(std::vector<double> v) {
         if (v.empty()) return "-";
@@ -189,6 +192,7 @@ struct BenchPhase {
     void Print(const char* name) const {
         std::printf("  %s, %zu frames:\n", name, frame.size());
         std::printf("    frame (wall)        %s\n", Stats(frame).c_str());
+        std::printf("    process CPU         %s  (all threads: UI, GL rasterizer, worker)\n", Stats(process).c_str());
         std::printf("    UI build (CPU)      %s\n", Stats(cpu).c_str());
         std::printf("    layout (in UI)      %s\n", Stats(layout).c_str());
         if (!recompute.empty()) {
@@ -211,6 +215,10 @@ void set_fonts(App& app, float scale, bool light) {
 
 int main(int argc, char** argv) {
     const auto main_start = std::chrono::steady_clock::now();
+    // Every changed frame allocates and frees layouts and draw lists of a few MB: keep that memory
+    // in the heap instead of returning it to the kernel (page faults were ~10% of a drag frame).
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
     const double before_main = seconds_since_process_start();
     App app;
     if (const int status = parse_args(argc, argv, app.options); status >= 0) return status;
@@ -224,6 +232,22 @@ int main(int argc, char** argv) {
     }
     if (!options.screenshot_path.empty()) app.toasts.SetQuietInfo(true);  // errors still show
     load_startup_state(app);
+    // Start-up work that needs no window runs while the window opens: the first results on the
+    // worker thread, the font atlas on another (at the primary monitor's scale; a window on
+    // another monitor rebuilds it in its first frame).
+    ropescope::gui::app_update(app);
+    float startup_scale = options.scale > 0 ? options.scale : 1.0f;
+    if (options.scale <= 0)
+        if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
+            float sx = 1, sy = 1;
+            glfwGetMonitorContentScale(monitor, &sx, &sy);
+            startup_scale = std::max(1.0f, sx);
+        }
+    const bool startup_light = app.state.view.presentation.active;
+    if (startup_light) startup_scale *= kPresentationUiScale;
+    auto* atlas = new ImFontAtlas();
+    ropescope::gui::Fonts startup_fonts;
+    std::thread font_thread([&] { startup_fonts = ropescope::gui::load_fonts(startup_scale, atlas); });
 
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -234,6 +258,8 @@ int main(int argc, char** argv) {
     const int height = options.height > 0 ? options.height : app.state.view.window_height;
     GLFWwindow* window = glfwCreateWindow(width, height, "RopeScope", nullptr, nullptr);
     if (!window) {
+        font_thread.join();
+        delete atlas;
         std::fprintf(stderr, "ropescope: cannot open an OpenGL 3.3 window (GLFW error %d: %s); run ropescope-cli for "
                              "headless use\n", g_glfw_error, g_glfw_message.c_str());
         glfwTerminate();
@@ -252,7 +278,8 @@ int main(int argc, char** argv) {
     });
 
     IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
+    font_thread.join();
+    ImGui::CreateContext(atlas);  // the atlas built meanwhile (not owned by the context: deleted at exit)
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // RopeScope saves its own state
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
@@ -265,7 +292,9 @@ int main(int argc, char** argv) {
     app.content_scale = content_scale;
     bool light_style = app.state.view.presentation.active;
     const auto window_ready = std::chrono::steady_clock::now();
-    set_fonts(app, content_scale * (light_style ? kPresentationUiScale : 1.0f), light_style);
+    app.fonts = startup_fonts;
+    ropescope::gui::apply_style(startup_scale, light_style);
+    ropescope::gui::SetUiScale(startup_scale);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
     const auto fonts_ready = std::chrono::steady_clock::now();
@@ -279,6 +308,12 @@ int main(int argc, char** argv) {
     BenchPhase idle_phase, drag_phase;
     int exit_status = 0;
     auto last = std::chrono::steady_clock::now();
+    const auto process_ms = [] {
+        timespec t{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
+    };
+    double last_process = process_ms();
     for (int frame = 0; !glfwWindowShouldClose(window) && !app.quit; ++frame) {
         glfwPollEvents();
         if (app.fonts_dirty && options.scale <= 0) {
@@ -309,8 +344,10 @@ int main(int argc, char** argv) {
         glfwGetFramebufferSize(window, &fb_width, &fb_height);
         glViewport(0, 0, fb_width, fb_height);
         glDisable(GL_SCISSOR_TEST);
-        if (light_style) glClearColor(1.0f, 1.0f, 1.0f, 1.0f);
-        else glClearColor(0.09f, 0.098f, 0.114f, 1.0f);
+        // The plots' background: plot widgets then need not paint their own.
+        const ropescope::Color clear = ropescope::gui::PlotTheme().background;
+        glClearColor(static_cast<float>(clear.r) / 255.0f, static_cast<float>(clear.g) / 255.0f,
+                     static_cast<float>(clear.b) / 255.0f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
@@ -347,12 +384,16 @@ int main(int argc, char** argv) {
         const auto now = std::chrono::steady_clock::now();
         const double ms = std::chrono::duration<double, std::milli>(now - last).count();
         last = now;
+        const double process_now = process_ms();
+        const double process_frame = process_now - last_process;
+        last_process = process_now;
         app.timing.frame_ms = app.timing.frame_ms == 0 ? ms : app.timing.frame_ms * 0.9 + ms * 0.1;
         if (bench && frame > 0) {  // frame 0 includes start-up work
             BenchPhase& phase = dragging ? drag_phase : idle_phase;
             phase.frame.push_back(ms);
             phase.cpu.push_back(app.timing.last_cpu_ms);
             phase.layout.push_back(app.timing.layout_ms);
+            phase.process.push_back(process_frame);
             if (dragging) {
                 phase.recompute.push_back(app.timing.recompute_ms);
                 phase.figures.push_back(app.timing.figures_ms);
@@ -383,6 +424,7 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
+    delete atlas;
     glfwDestroyWindow(window);
     glfwTerminate();
     return exit_status;

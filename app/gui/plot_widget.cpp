@@ -15,6 +15,20 @@
 namespace ropescope::gui {
 
 PlotWidget* PlotWidget::maximised_ = nullptr;
+int PlotWidget::refresh_budget_ = 1 << 20;
+int PlotWidget::longest_wait_ = 0;
+int PlotWidget::longest_wait_now_ = 0;
+
+namespace {
+// A plot waits at most this many frames for its refresh.
+constexpr int kMaxWaitFrames = 4;
+}  // namespace
+
+void PlotWidget::BeginFrame(int refreshes) {
+    refresh_budget_ = refreshes;
+    longest_wait_ = longest_wait_now_;
+    longest_wait_now_ = 0;
+}
 
 namespace {
 
@@ -95,8 +109,14 @@ void draw_text(ImDrawList* dl, ImVec2 origin, const Primitive& p, const Fonts& f
     }
 }
 
+// Line widths on screen are whole pixels: ImGui then antialiases thick lines with its baked line
+// texture (2 triangles a segment) instead of geometry fringes (6 or more), which is most of what
+// a software GL rasterizes for a plot. The exported files keep the exact widths.
+float screen_width(float width) { return std::max(1.0f, std::round(width)); }
+
 void draw_polyline(ImDrawList* dl, ImVec2 origin, const Primitive& p) {
     const ImU32 color = to_imu32(p.color);
+    const float width = screen_width(p.width);
     // Non-finite points break the line (the layout already splits runs; this is a guard).
     std::vector<Vec2> run;
     std::vector<ImVec2> pts;
@@ -104,7 +124,7 @@ void draw_polyline(ImDrawList* dl, ImVec2 origin, const Primitive& p) {
         for (const auto& piece : dash_polyline(run, p.style, p.width)) {
             pts.clear();
             for (const Vec2 v : piece) pts.push_back(at(origin, v));
-            dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), color, ImDrawFlags_None, p.width);
+            dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), color, ImDrawFlags_None, width);
         }
         run.clear();
     };
@@ -118,7 +138,7 @@ void draw_polyline(ImDrawList* dl, ImVec2 origin, const Primitive& p) {
 void draw_stroke_rect(ImDrawList* dl, ImVec2 origin, const Primitive& p) {
     const ImVec2 pts[4] = {at(origin, {p.rect.x0, p.rect.y0}), at(origin, {p.rect.x1, p.rect.y0}),
                            at(origin, {p.rect.x1, p.rect.y1}), at(origin, {p.rect.x0, p.rect.y1})};
-    dl->AddPolyline(pts, 4, to_imu32(p.color), ImDrawFlags_Closed, p.width);
+    dl->AddPolyline(pts, 4, to_imu32(p.color), ImDrawFlags_Closed, screen_width(p.width));
 }
 
 GLuint upload_image(const Primitive& p) {
@@ -242,7 +262,7 @@ bool PlotWidget::RenderCache(const Fonts& fonts, const PlotHooks& hooks) {
     if (!cache_texture_ || w != cache_width_ || h != cache_height_) {
         if (!cache_texture_) glGenTextures(1, &cache_texture_);
         glBindTexture(GL_TEXTURE_2D, cache_texture_);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, w, h, 0, GL_RGB, GL_UNSIGNED_BYTE, nullptr);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
         glBindTexture(GL_TEXTURE_2D, 0);
@@ -345,8 +365,20 @@ void PlotWidget::DrawAt(const char* id, const Figure& figure, std::uint64_t figu
     last_layout_ms_ = 0;
     ++stable_frames_;
     const Theme& theme = PlotTheme();
-    if (figure_generation != generation_ || view.version != view_version_ || width != width_ || height != height_ ||
-        scale != scale_ || theme.kind != theme_kind_ || theme.text_scale != text_scale_) {
+    const bool resized = width != width_ || height != height_ || scale != scale_ || theme.kind != theme_kind_ ||
+                         theme.text_scale != text_scale_;
+    const bool changed = figure_generation != generation_ || view.version != view_version_;
+    // New data (not a new size or view) may wait a few frames if this frame's refreshes are spent,
+    // or if another plot has waited longer: its last picture stays up meanwhile.
+    const bool may_wait = !resized && view.version == view_version_ && cache_valid_ && !hooks.draw_heatmap;
+    const bool defer = changed && may_wait && waiting_ < kMaxWaitFrames &&
+                       (refresh_budget_ <= 0 || waiting_ < longest_wait_);
+    if (defer) {
+        ++waiting_;
+        longest_wait_now_ = std::max(longest_wait_now_, waiting_);
+    } else if (changed || resized) {
+        --refresh_budget_;
+        waiting_ = 0;
         Relayout(figure, view, width, height, scale);
         generation_ = figure_generation;
         view_version_ = view.version;
@@ -362,10 +394,10 @@ void PlotWidget::DrawAt(const char* id, const Figure& figure, std::uint64_t figu
     ImGui::InvisibleButton(id, ImVec2(width, height), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(origin, ImVec2(origin.x + width, origin.y + height), true);
-    // Plots with a GPU heatmap are drawn live (their shader output is cached by the renderer), and
-    // so is a plot that changed this frame: while a slider is dragged it changes every frame, and
-    // an offscreen pass per plot would cost a software GL more than drawing it in the main pass.
-    const bool live = (hooks.gpu_heatmap && hooks.draw_heatmap) || stable_frames_ == 0;
+    // Plots with a GPU heatmap are drawn live (their shader output is cached by the renderer);
+    // the others render into their cache when they change, and every frame blits it (a deferred
+    // refresh keeps blitting the previous picture).
+    const bool live = hooks.gpu_heatmap && hooks.draw_heatmap;
     if (!live && (cache_valid_ || RenderCache(fonts, hooks))) {
         blit_ = BlitRequest{cache_fbo_, cache_width_, cache_height_, origin};
         AddBlit(dl, &blit_);
@@ -380,6 +412,9 @@ void PlotWidget::DrawCanvas(ImDrawList* dl, ImVec2 origin, const Fonts& fonts, c
     std::set<int> heatmap_drawn;
     for (std::size_t i = 0; i < canvas_.primitives.size(); ++i) {
         const Primitive& p = canvas_.primitives[i];
+        // The canvas background: the window and the cache are cleared to that colour already (one
+        // full layer less for a software GL to blend on every changed frame).
+        if (i == 0 && p.type == Primitive::Type::FillRect && p.color == PlotTheme().background) continue;
         const bool clipped = has_area(p.clip);
         if (clipped) dl->PushClipRect(at(origin, {p.clip.x0, p.clip.y0}), at(origin, {p.clip.x1, p.clip.y1}), true);
         switch (p.type) {
@@ -393,10 +428,10 @@ void PlotWidget::DrawCanvas(ImDrawList* dl, ImVec2 origin, const Fonts& fonts, c
                 if (p.points.empty()) break;
                 // Explicit segment counts: hundreds of small dots, each as round as the eye can tell.
                 if (p.color.a > 0)
-                    dl->AddCircleFilled(at(origin, p.points[0]), p.radius, to_imu32(p.color), p.radius < 4 ? 8 : 16);
+                    dl->AddCircleFilled(at(origin, p.points[0]), p.radius, to_imu32(p.color), p.radius < 4 ? 8 : 12);
                 if (p.width > 0)
-                    dl->AddCircle(at(origin, p.points[0]), p.radius, to_imu32(p.stroke_color), p.radius < 6 ? 12 : 20,
-                                  p.width);
+                    dl->AddCircle(at(origin, p.points[0]), p.radius, to_imu32(p.stroke_color), p.radius < 6 ? 10 : 16,
+                                  screen_width(p.width));
                 break;
             case Primitive::Type::Polygon: {
                 if (p.points.size() < 3) break;
@@ -404,7 +439,8 @@ void PlotWidget::DrawCanvas(ImDrawList* dl, ImVec2 origin, const Fonts& fonts, c
                 const int count = static_cast<int>(std::min<std::size_t>(p.points.size(), 16));
                 for (int k = 0; k < count; ++k) pts[k] = at(origin, p.points[static_cast<std::size_t>(k)]);
                 if (p.color.a > 0) dl->AddConvexPolyFilled(pts, count, to_imu32(p.color));
-                if (p.width > 0) dl->AddPolyline(pts, count, to_imu32(p.stroke_color), ImDrawFlags_Closed, p.width);
+                if (p.width > 0)
+                    dl->AddPolyline(pts, count, to_imu32(p.stroke_color), ImDrawFlags_Closed, screen_width(p.width));
                 break;
             }
             case Primitive::Type::Text: draw_text(dl, origin, p, fonts); break;

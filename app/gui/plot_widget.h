@@ -66,6 +66,10 @@ public:
     void ToggleMaximised();
     // The maximised plot, if any.
     static PlotWidget* Maximised() { return maximised_; }
+    // Starts a frame: at most `refreshes` changed plots are laid out and re-rendered in it; the
+    // others keep showing their last picture for a frame or a few (longest waiting first), so a
+    // slider drag that changes every plot costs a bounded amount per frame.
+    static void BeginFrame(int refreshes);
     // Draws the maximised plot over `pos`/`size` (the workspace); the app calls it after the
     // workspace, in the same frame as the plot's own Draw.
     static void DrawMaximised(ImVec2 pos, ImVec2 size, const Fonts& fonts, float scale);
@@ -124,6 +128,10 @@ private:
         int frame = -1;
     } args_;
     static PlotWidget* maximised_;
+    static int refresh_budget_;       // refreshes left this frame
+    static int longest_wait_;         // the longest any plot waited, last frame
+    static int longest_wait_now_;     // ... this frame
+    int waiting_ = 0;                 // frames this plot has shown an outdated picture
 };
 
 // Applies a PlotView (zoom ranges, hidden series) to a figure, for layout or export.

@@ -30,42 +30,42 @@ bool exists(const char* path) {
     return std::filesystem::is_regular_file(path, ec);
 }
 
-ImFont* add_ttf(const char* path, float px) {
+ImFont* add_ttf(ImFontAtlas* atlas, const char* path, float px) {
     ImFontConfig config;
     config.OversampleH = px < 24 ? 2 : 1;  // large text is sharp without horizontal oversampling
     config.OversampleV = 1;
     config.PixelSnapH = true;
-    return ImGui::GetIO().Fonts->AddFontFromFileTTF(path, std::round(px), &config, kGlyphRanges);
+    return atlas->AddFontFromFileTTF(path, std::round(px), &config, kGlyphRanges);
 }
 
-ImFont* add_default(float px) {
+ImFont* add_default(ImFontAtlas* atlas, float px) {
     ImFontConfig config;
     config.SizePixels = std::round(px);
-    return ImGui::GetIO().Fonts->AddFontDefault(&config);
+    return atlas->AddFontDefault(&config);
 }
 
 }  // namespace
 
-Fonts load_fonts(float scale) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.Fonts->Clear();
+Fonts load_fonts(float scale, ImFontAtlas* atlas) {
+    if (!atlas) atlas = ImGui::GetIO().Fonts;
+    atlas->Clear();
     Fonts fonts;
     fonts.scale = scale;
     fonts.dejavu = exists(kSans);
     if (fonts.dejavu) {
         const char* bold = exists(kSansBold) ? kSansBold : kSans;
-        fonts.ui = add_ttf(kSans, 15.0f * scale);  // first font added: the default
-        fonts.ui_bold = add_ttf(bold, 15.0f * scale);
-        fonts.mono = add_ttf(exists(kMono) ? kMono : kSans, 13.0f * scale);
-        for (const float px : kPlotSizes) fonts.plot.push_back(add_ttf(kSans, px * scale));
-        for (const float px : kPlotBoldSizes) fonts.plot_bold.push_back(add_ttf(bold, px * scale));
+        fonts.ui = add_ttf(atlas, kSans, 15.0f * scale);  // first font added: the default
+        fonts.ui_bold = add_ttf(atlas, bold, 15.0f * scale);
+        fonts.mono = add_ttf(atlas, exists(kMono) ? kMono : kSans, 13.0f * scale);
+        for (const float px : kPlotSizes) fonts.plot.push_back(add_ttf(atlas, kSans, px * scale));
+        for (const float px : kPlotBoldSizes) fonts.plot_bold.push_back(add_ttf(atlas, bold, px * scale));
     } else {
         // ProggyClean is a 13 px bitmap font: integer multiples stay crisp.
         const float px = 13.0f * std::max(1.0f, std::round(scale));
-        fonts.ui = fonts.ui_bold = fonts.mono = add_default(px);
+        fonts.ui = fonts.ui_bold = fonts.mono = add_default(atlas, px);
         fonts.plot = fonts.plot_bold = {fonts.ui};
     }
-    io.Fonts->Build();
+    atlas->Build();
     return fonts;
 }
 

@@ -19,9 +19,10 @@ struct Fonts {
     float scale = 1;
 };
 
-// Loads the fonts at `scale` into the current context's atlas (clearing it first).
-// Call before the renderer builds the font texture (or destroy/recreate it after).
-Fonts load_fonts(float scale);
+// Loads the fonts at `scale` into `atlas` (clearing it first) and builds it. Needs no ImGui
+// context (so it can run on a thread while the window opens); with no atlas, the current
+// context's. Call before the renderer builds the font texture (or destroy/recreate it after).
+Fonts load_fonts(float scale, ImFontAtlas* atlas = nullptr);
 
 // The loaded plot font for text of `px`: the largest size not above it (scaled up a little when
 // drawn, never down), bold or regular.

@@ -38,7 +38,7 @@ struct PresentationSettings {
     bool active = false;                 // not saved: every start is in the normal mode unless --present
     std::vector<std::string> plots = {"decay", "wavelength"};  // one or two plot ids, left to right
     std::vector<std::string> sliders = {"factor", "rope_theta"};  // presentation_slider_ids() the teacher picked
-    float text_scale = 1.5f;             // plot and UI text, relative to the normal mode
+    float text_scale = 1.25f;            // plot text, relative to the normal plot text (the UI is 1.4x as well)
 };
 
 // The sliders presentation mode can show, in menu order: factor, rope_theta, original_context,

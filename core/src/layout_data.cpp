@@ -114,7 +114,7 @@ void add_series(PanelContext& c) {
                     if (s.marker != MarkerShape::None && s.kind == SeriesKind::Line) {
                         for (std::size_t k = 1; k < part.size(); ++k) {
                             const Vec2 a = part[k - 1], b = part[k];
-                            const float len = std::hypot(b.x - a.x, b.y - a.y);
+                            const float len = std::sqrt((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y));
                             float at = until_symbol;
                             while (at <= len) {
                                 const float t = len > 0 ? at / len : 0.0f;

@@ -238,31 +238,33 @@ std::vector<std::string> identical_series_notes(const Panel& panel) {
 
 bool has_legend(const Panel& panel) { return panel.legend && !legend_rows(panel).empty(); }
 
-std::size_t inside_legend_cover(const Panel& panel, const PanelLayout& layout, const Style& style) {
+std::size_t inside_legend_cover(const Panel& panel, const PanelLayout& layout, const Style& style,
+                                const std::vector<std::string>& notes, const std::vector<Vec2>& data) {
     const std::vector<int> rows = legend_rows(panel);
     if (rows.empty()) return 0;
-    const auto notes = identical_series_notes(panel);
     const ColumnSize c = inside_size(panel, rows, notes, layout.plot, style);
     if (c.shown < rows.size() || c.width > layout.plot.width() - 2 * style.gap) return static_cast<std::size_t>(-1);
     std::size_t cover = 0;
-    best_corner(sample_data(panel, layout), layout.plot, c.width, c.height, style.gap, c.font * 0.5f, &cover);
+    best_corner(data, layout.plot, c.width, c.height, style.gap, c.font * 0.5f, &cover);
     return cover;
 }
 
-float legend_column_width(const Panel& panel, const Style& style, float max_width) {
+float legend_column_width(const Panel& panel, const Style& style, float max_width,
+                          const std::vector<std::string>& notes) {
     const std::vector<int> rows = legend_rows(panel);
     if (rows.empty()) return 0;
-    return column_size(panel, rows, identical_series_notes(panel), style.font, max_width, 1e9f).width;
+    return column_size(panel, rows, notes, style.font, max_width, 1e9f).width;
 }
 
-float legend_band_height(const Panel& panel, float width, const Style& style) {
+float legend_band_height(const Panel& panel, float width, const Style& style, const std::vector<std::string>& notes) {
     const std::vector<int> rows = legend_rows(panel);
     if (!panel.legend || rows.empty()) return 0;
-    return band_entries(panel, rows, identical_series_notes(panel), width, style.font).back().y1 + style.gap;
+    return band_entries(panel, rows, notes, width, style.font).back().y1 + style.gap;
 }
 
 Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const Theme& theme, const Style& style,
-                std::vector<Primitive>& out, const LegendSpot& spot) {
+                std::vector<Primitive>& out, const LegendSpot& spot, const std::vector<std::string>& notes,
+                const std::vector<Vec2>& data) {
     const std::vector<int> rows = legend_rows(panel);
     layout.legend_entries.assign(rows.size(), Rect{});
     layout.legend_series = rows;
@@ -270,7 +272,6 @@ Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const 
     layout.legend_inside = false;
     layout.legend_collapsed = false;
     if (!panel.legend || rows.empty() || spot.kind == LegendSpot::Kind::None) return Rect{};
-    const std::vector<std::string> notes = identical_series_notes(panel);
     const Rect& plot = layout.plot;
     const float inset = style.gap;
 
@@ -288,7 +289,7 @@ Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const 
             box.x1 = box.x0 + w;
             box.y1 = box.y0 + h;
         } else {
-            box = best_corner(sample_data(panel, layout), plot, w, h, inset, font * 0.3f, nullptr);
+            box = best_corner(data, plot, w, h, inset, font * 0.3f, nullptr);
         }
         std::vector<Primitive> prims = {make_fill(box, with_alpha(theme.plot_background, 235)),
                                         make_stroke(box, theme.grid, style.thin),
@@ -340,7 +341,7 @@ Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const 
         box.x1 = box.x0 + c.width;
         box.y1 = box.y0 + c.height;
     } else {
-        box = best_corner(sample_data(panel, layout), plot, c.width, c.height, inset, c.font * 0.5f, nullptr);
+        box = best_corner(data, plot, c.width, c.height, inset, c.font * 0.5f, nullptr);
     }
     draw_column(panel, panel_index, rows, notes, c, box, true, layout, theme, style, out);
     layout.legend_box = box;

@@ -177,13 +177,15 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
     LegendSpot spot;
     float band_h = 0, reserve = 0, column = 0;
     const bool legend = detail::has_legend(panel);
+    const std::vector<std::string> notes = legend ? detail::identical_series_notes(panel) : std::vector<std::string>{};
     const auto use_band = [&] {
-        band_h = detail::legend_band_height(panel, band_frame.width(), st);
+        band_h = detail::legend_band_height(panel, band_frame.width(), st, notes);
         spot.kind = band_h > 0 ? LegendSpot::Kind::Band : LegendSpot::Kind::None;
         spot.area = Rect{band_frame.x0, band_frame.y0, band_frame.x1, band_frame.y0 + band_h};
     };
     PlotArea area = plot_area(panel, frame, st, l.x_scale, l.y_scale, rx, ry, title_h, 0, 0);
     l.plot = area.plot;
+    c.data = detail::sample_data(panel, l);
     if (legend && panel.legend_collapsed) {
         spot.kind = LegendSpot::Kind::Inside;
     } else if (legend && panel.legend_anchor) {
@@ -191,10 +193,11 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
     } else if (legend) {
         LegendPlacement placement = panel.legend_placement;
         if (placement == LegendPlacement::Auto)
-            placement = detail::inside_legend_cover(panel, l, st) == 0 ? LegendPlacement::Inside : LegendPlacement::Right;
+            placement = detail::inside_legend_cover(panel, l, st, notes, c.data) == 0 ? LegendPlacement::Inside
+                                                                                      : LegendPlacement::Right;
         if (placement == LegendPlacement::Right) {
             // Beside the plot if the plot keeps most of the panel's width, else above it.
-            column = detail::legend_column_width(panel, st, frame.width() * 0.4f);
+            column = detail::legend_column_width(panel, st, frame.width() * 0.4f, notes);
             if (area.plot.width() - column - st.gap >= frame.width() * 0.5f) {
                 reserve = column + st.gap;
                 spot.kind = LegendSpot::Kind::Column;
@@ -204,9 +207,9 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
         }
         if (placement == LegendPlacement::Above) {
             use_band();
-            // A band that would take more than a quarter of a small panel: collapse the legend
+            // A band that would take more than a third of a small panel: collapse the legend
             // into one box inside (the GUI lists the entries on hover) rather than squash the plot.
-            if (panel.legend_placement == LegendPlacement::Auto && band_h > frame.height() * 0.25f) {
+            if (panel.legend_placement == LegendPlacement::Auto && band_h > frame.height() * 0.34f) {
                 band_h = 0;
                 spot = LegendSpot{LegendSpot::Kind::Inside, Rect{}, true};
             }
@@ -216,10 +219,10 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
     if (band_h > 0 || reserve > 0) {
         area = plot_area(panel, frame, st, l.x_scale, l.y_scale, rx, ry, title_h, band_h, reserve);
         l.plot = area.plot;
+        c.data = detail::sample_data(panel, l);
     }
     if (spot.kind == LegendSpot::Kind::Column)
         spot.area = Rect{l.plot.x1 + st.gap, l.plot.y0, std::min(frame.x1, l.plot.x1 + st.gap + column), l.plot.y1};
-    c.data = detail::sample_data(panel, l);
 
     // Drawing order: background, heatmap, grid, reference lines, data, labels, legend, frame.
     if (theme.plot_background != theme.background) c.add(make_fill(l.plot, theme.plot_background));
@@ -227,7 +230,7 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
     else add_grid(c, area.xt, area.yt);
     add_marker_lines(c);
     add_series(c);
-    const Rect box = detail::add_legend(panel, index, l, theme, st, canvas.primitives, spot);
+    const Rect box = detail::add_legend(panel, index, l, theme, st, canvas.primitives, spot, notes, c.data);
     if (box.width() > 0) c.occupied.push_back(box);
     add_marker_labels(c);
     add_annotations(c);
@@ -304,8 +307,8 @@ Canvas layout_figure(const Figure& figure, const Theme& theme, float width, floa
         top += st.figure_title * 1.15f * 1.45f;
     }
     // The one-sentence summary under the title, where the canvas has room for it (not in small grid cells).
-    if (!figure.summary.empty() && height >= 420.0f * scale) {
-        const auto lines = wrap(figure.summary, st.font, width - 2 * st.pad, 2);
+    if (!figure.summary.empty() && height >= 400.0f * scale) {
+        const auto lines = wrap(figure.summary, st.font, width - 2 * st.pad, 3);
         const float line_h = st.font * 1.3f;
         for (std::size_t k = 0; k < lines.size(); ++k)
             canvas.primitives.push_back(make_text(lines[k], {width * 0.5f, top + line_h * static_cast<float>(k)},

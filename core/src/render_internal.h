@@ -111,15 +111,18 @@ struct LegendSpot {
 bool has_legend(const Panel& panel);
 // The fewest data points (of the visible series) an inside legend box would cover, over the
 // corners it may take; 0: some corner is empty.
-std::size_t inside_legend_cover(const Panel& panel, const PanelLayout& layout, const Style& style);
+// `notes` are identical_series_notes(panel), `data` sample_data(panel, layout) (both computed once).
+std::size_t inside_legend_cover(const Panel& panel, const PanelLayout& layout, const Style& style,
+                                const std::vector<std::string>& notes, const std::vector<Vec2>& data);
 // Width of the legend as a column beside the plot (capped at max_width).
-float legend_column_width(const Panel& panel, const Style& style, float max_width);
+float legend_column_width(const Panel& panel, const Style& style, float max_width, const std::vector<std::string>& notes);
 // Height of an "above" legend (wrapping rows of entries) within `width`; 0 if it has no entries.
-float legend_band_height(const Panel& panel, float width, const Style& style);
+float legend_band_height(const Panel& panel, float width, const Style& style, const std::vector<std::string>& notes);
 // Draws the legend at `spot`, fills layout.legend_* and returns the box it covers inside the plot
 // (zero size when it is outside the plot or absent), for labels to avoid.
 Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const Theme& theme, const Style& style,
-                std::vector<Primitive>& out, const LegendSpot& spot);
+                std::vector<Primitive>& out, const LegendSpot& spot, const std::vector<std::string>& notes,
+                const std::vector<Vec2>& data);
 
 // The note for series hidden under an identical later one ("= YaRN"), per series index ("" if none).
 std::vector<std::string> identical_series_notes(const Panel& panel);
