@@ -302,7 +302,7 @@ Canvas layout_figure(const Figure& figure, const Theme& theme, float width, floa
         canvas.primitives.push_back(make_text(detail::elide(figure.title, size, max_w, true), {width * 0.5f, top}, size,
                                               theme.text, TextAlign::Center, TextBaseline::Top, true));
         top += size * 1.45f;
-        st.title = std::min(st.title, size * 0.92f);  // panel titles never outshout the figure's
+        st.title = std::max(st.min_font, std::min(st.title, size * 0.92f));  // panel titles never outshout the figure's
     } else if (stamp_w > 0) {
         top += st.figure_title * 1.15f * 1.45f;
     }
