@@ -1,9 +1,12 @@
 // ropescope-cli: the headless face of the core library.
+#include <cerrno>
 #include <cstdio>
+#include <iostream>
 #include <cstring>
 #include <string>
 
 #include "commands.h"
+#include "ropescope/export.h"
 
 namespace {
 
@@ -34,9 +37,8 @@ Examples:
 Exit status: 0 success, 2 invalid input (message on stderr), 1 I/O failure.
 )";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Runs the command named in argv[1].
+int dispatch(int argc, char** argv) {
     using namespace ropescope::cli;
     if (argc < 2) {
         std::fputs(kUsage, stdout);
@@ -56,4 +58,22 @@ int main(int argc, char** argv) {
     if (command == "resolution") return run_resolution(argc, argv, 2);
     if (command == "search") return run_search(argc, argv, 2);
     return usage_error("unknown command \"" + command + "\"; run 'ropescope-cli --help' for the list.");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Ctrl+C or a kill during an export removes the temporary files being written.
+    ropescope::remove_temporary_files_on_signals();
+    const int status = dispatch(argc, argv);
+    // Output that did not arrive (a full disk, /dev/full, a closed pipe) is a failure, not success.
+    std::cout.flush();
+    const bool lost = std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout;
+    if (lost) {
+        const int error = errno;
+        std::fprintf(stderr, "error: cannot write to standard output: %s.\n",
+                     error ? std::strerror(error) : "write error");
+        return status == ropescope::cli::kExitOk ? ropescope::cli::kExitFailure : status;
+    }
+    return status;
 }
