@@ -8,12 +8,14 @@ packages=(
   libeigen3-dev nlohmann-json3-dev
   libimgui-dev libglfw3-dev libepoxy-dev libstb-dev libgl-dev
   libcairo2-dev fonts-dejavu-core
+  libgif-dev libpng-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   xvfb xauth
 )
 
-# For the libFuzzer run (scripts/fuzz.sh); optional: the fuzz step skips itself without them.
-optional_packages=(clang libclang-rt-dev)
+# For the libFuzzer run (scripts/fuzz.sh), and MP4 animations (libavcodec); optional: the fuzz
+# step skips itself, and the build leaves MP4 out, without them.
+optional_packages=(clang libclang-rt-dev libavcodec-dev libavformat-dev libswscale-dev)
 
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
@@ -35,5 +37,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ ${#optional_missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${optional_missing[@]}" ||
-    echo "deps: optional fuzzing packages (${optional_missing[*]}) not available; the fuzz step will be skipped"
+    echo "deps: optional packages (${optional_missing[*]}) not available; the fuzz step or MP4 export will be skipped"
 fi

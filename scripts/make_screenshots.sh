@@ -59,6 +59,13 @@ cat > "$tmp/pinned.json" <<'JSON'
 JSON
 shot gui-overlay 1200x760 --state "$tmp/pinned.json"
 
+# Presentation mode (F5, --present): the decay and wavelength plots with the factor and rope_theta
+# sliders, at a projector's 1280x720.
+shot gui-presentation 1280x720 --present
+
+# The default tab at 1280x720, a common projector size.
+shot gui-default-1280x720 1280x720
+
 # A real model: Phi-3 mini 128k (LongRoPE lists), formula panel on LongRoPE.
 shot gui-longrope 1200x760 --config assets/presets/phi-3-mini-128k-instruct.json
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cmd_export_animate.h"
 #include "commands.h"
 #include "setup_flags.h"
 #include "ropescope/export.h"
@@ -192,12 +193,14 @@ std::string regenerate_command(const Options& o) {
 int run_export(int argc, char** argv, int first) {
     ArgSpec spec;
     add_setup_args(spec);
-    spec.options.insert({"plot", "format", "out", "state", "size", "scale", "theme", "svg-units", "dpi"});
+    spec.options.insert({"plot", "format", "out", "state", "size", "scale", "theme", "svg-units", "dpi", "animate",
+                         "frames", "fps"});
     spec.flags.insert("help");
     auto args = parse_args("export", spec, argc, argv, first);
     if (!args) return usage_error(args.error().message);
     if (args->flags.count("help")) {
         std::fputs(kHelp, stdout);
+        std::fputs(export_animate_help(), stdout);
         std::fputs(setup_args_help(), stdout);
         return kExitOk;
     }
@@ -214,6 +217,9 @@ int run_export(int argc, char** argv, int first) {
     }
     const auto out = args->get("out");
     if (!out || out->empty()) return usage_error("--out: missing; give the output file (or folder for --plot all).");
+    if (args->has("animate")) return run_export_animate(*args, *plot, *out, state_from_args);
+    for (const char* animation_only : {"frames", "fps"})
+        if (args->has(animation_only)) return usage_error(std::string("--") + animation_only + ": only with --animate.");
     Options o;
     if (const auto format = args->get("format")) {
         const auto parsed = parse_format(*format);

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "engine_compare.h"
+#include "export_actions.h"
 #include "ropescope/hf_config.h"
 #include "ropescope/text_input.h"
 #include "widgets.h"
@@ -28,6 +29,7 @@ void apply_result(App& app, ComputeResult result) {
     app.entries_a = std::move(result.entries_a);
     app.setup_error = std::move(result.setup_error);
     app.method_status = std::move(result.method_status);
+    app.applied_serial = std::max(app.applied_serial, result.serial);
     ++app.generation;
     for (auto& [id, figure] : result.figures) {
         PlotSlot& slot = app.plots[id];
@@ -175,9 +177,11 @@ void app_init(App& app) {
     for (const auto& id : plot_ids()) app.plots[id];
     app.attention_panel = make_attention_panel(app);
     app.search_panel = make_search_panel(app);
+    app.animation = make_animation_export();
 }
 
 void app_shutdown(App& app) {
+    app.animation.reset();  // cancels and joins a running animation export
     app.computer.reset();  // joins the worker
     app.attention_panel.reset();  // joins its worker, frees its GL objects while the context is current
     app.search_panel.reset();     // cancels and joins a running search
@@ -194,7 +198,29 @@ void app_frame(App& app) {
     SetUiScale(app.fonts.scale);
     const float s = app.fonts.scale;
 
+    // The plots' theme: the screen's dark one, or the light one on a projector; the text size setting.
+    Theme plot_theme = app.state.view.presentation.active ? light_theme() : dark_theme();
+    plot_theme.text_scale = app.state.view.presentation.active
+                                ? app.state.view.plot_text_scale * app.state.view.presentation.text_scale
+                                : app.state.view.plot_text_scale;
+    SetPlotTheme(plot_theme);
+    // At most two changed plots are re-rendered a frame (the others wait a frame or few): a drag
+    // that changes all six stays within a frame's time on a software GL.
+    PlotWidget::BeginFrame(2);
+
     draw_menu_bar(app);
+    if (app.state.view.presentation.active) {
+        draw_presentation(app);
+        draw_open_dialog(app);
+        draw_help_windows(app);
+        app.toasts.Draw(ImVec2(ImGui::GetMainViewport()->WorkPos.x + ImGui::GetMainViewport()->WorkSize.x - 14.0f * s,
+                               ImGui::GetMainViewport()->WorkPos.y + ImGui::GetMainViewport()->WorkSize.y - 14.0f * s),
+                        460.0f * s);
+        const double cpu_ms = ms_since(start);
+        app.timing.last_cpu_ms = cpu_ms;
+        app.timing.cpu_ms = app.timing.cpu_ms == 0 ? cpu_ms : app.timing.cpu_ms * 0.9 + cpu_ms * 0.1;
+        return;
+    }
 
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
@@ -229,6 +255,8 @@ void app_frame(App& app) {
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, gap));
     ImGui::BeginChild("##main", ImVec2(0, avail.y), false, ImGuiWindowFlags_NoBackground);
     draw_workspace_tabs(app);
+    const ImVec2 workspace_pos = ImGui::GetCursorScreenPos();
+    const ImVec2 workspace_size = ImGui::GetContentRegionAvail();
     ImGui::BeginChild("##workspace", ImVec2(0, 0), false, ImGuiWindowFlags_NoBackground);
     switch (app.state.view.workspace) {
         case Workspace::Plots: draw_plots_panel(app); break;
@@ -240,9 +268,12 @@ void app_frame(App& app) {
     ImGui::EndChild();
     ImGui::PopStyleVar(2);
     ImGui::End();
+    PlotWidget::DrawMaximised(workspace_pos, workspace_size, app.fonts, s);
 
     draw_open_dialog(app);
     draw_help_windows(app);
+    draw_export_all_dialog(app);
+    draw_animation_dialog(app);
     app.toasts.Draw(ImVec2(viewport->WorkPos.x + viewport->WorkSize.x - 14.0f * s,
                            viewport->WorkPos.y + viewport->WorkSize.y - 14.0f * s),
                     460.0f * s);

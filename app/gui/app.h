@@ -40,6 +40,7 @@ struct Options {
     int width = 0, height = 0;    // --size WxH (0: restored or default)
     float scale = 0;              // --scale F (0: the monitor's content scale)
     bool pin_a = false;           // --pin-a: pin the loaded state as A (tests, docs)
+    bool present = false;         // --present: start in presentation mode
     bool no_persist = false;      // --no-persist: neither restore nor save the user state file
     int bench_frames = 0;         // --bench N: nudge rope_theta every frame (a slider drag), print timings, exit
 };
@@ -65,6 +66,17 @@ struct Timing {
     int attention_updates = 0;    // attention tab: query outputs received
 };
 
+// File > Export all: the dialog's state.
+struct ExportAllDialog {
+    bool open = false;      // open it this frame
+    bool confirm = false;   // the folder holds files: asking before writing
+    std::string folder;
+};
+
+// File > Export > Animation: the dialog and the encoding running on its own thread
+// (animation_export.cpp).
+struct AnimationExport;
+
 struct App {
     Options options;
     GuiState state;                         // lab + view: what is saved
@@ -78,6 +90,7 @@ struct App {
     std::unique_ptr<Computer> computer = std::make_unique<Computer>();
     bool sync_compute = false;              // wait for results in the same frame (screenshots)
     std::uint64_t generation = 0;           // bumps on every result received
+    std::uint64_t applied_serial = 0;       // the request whose result is on screen (< serial: plots are stale)
     std::vector<PlotEntry> entries;         // the current state ("B" when pinned)
     std::vector<PlotEntry> entries_a;       // the pinned state
     std::string setup_error;                // the rotary setup itself is invalid
@@ -106,6 +119,8 @@ struct App {
     bool show_help = false;
     bool show_about = false;
     bool show_messages = false;
+    ExportAllDialog export_all;
+    std::shared_ptr<AnimationExport> animation;  // created by app_init
     std::string screenshot_request;         // F12: save the window as PNG to this path after rendering
     std::vector<std::string> dropped_paths;
 };
@@ -140,6 +155,15 @@ void draw_open_dialog(App& app);
 void draw_control_panel(App& app);
 void draw_formula_panel(App& app);
 void draw_plots_panel(App& app);
+// Presentation mode (presentation.cpp): the whole window for one or two plots and a few sliders;
+// its menu items (View > Presentation ...).
+void draw_presentation(App& app);
+void draw_presentation_menu(App& app);
+// Animation export (animation_export.cpp): the dialog for plot `id` (a sweep of one parameter,
+// encoded off the UI thread with progress), opened from a plot's Export menu.
+std::shared_ptr<AnimationExport> make_animation_export();
+void open_animation_dialog(App& app, const std::string& id);
+void draw_animation_dialog(App& app);
 void draw_workspace_tabs(App& app);
 void draw_engines_panel(App& app);
 // Attention kernel (attention_panel.cpp): weights around the target for every enabled method,

@@ -571,7 +571,7 @@ void PlotToolbar(App& app, const char* title, PlotWidget& widget, PlotView& view
     ImGui::PopFont();
     extra();
     ImGui::SameLine(start_x + full - right_width);
-    FitExportButtons(app, view, widget.Shown(), export_name);
+    FitExportButtons(app, view, widget, export_name);
     ImGui::PopStyleVar(2);
 }
 

@@ -30,7 +30,7 @@ const char* method_help(MethodKind kind) {
             return "Dynamic NTK: NTK-aware with the factor recomputed from seq_len; no change until seq_len exceeds "
                    "max_position_embeddings.\nHF: rope_type \"dynamic\".";
         case MethodKind::NtkByParts:
-            return "NTK-by-parts (YaRN paper): a ramp gamma(r) on the rotations r = L / wavelength; pairs with r > beta "
+            return "NTK-by-parts (YaRN paper): a ramp γ(r) on the rotations r = L / λ; pairs with r > β "
                    "are kept, r < alpha interpolated.\nNo HF rope_type (RopeScope name \"ntk_by_parts\").";
         case MethodKind::Yarn:
             return "YaRN: NTK-by-parts with HF's ramp linear in the pair index, plus attention scaling "
@@ -186,7 +186,7 @@ void SetupControls(App& app) {
     if (ImGui::InputInt("##head_dim", &head_dim, 2, 16)) setup.head_dim = std::clamp(head_dim, 2, 65536);
     Tooltip(head_dim_help);
 
-    const char* theta_help = "Base b of the frequencies theta_i = b^(-2i/d): a larger base gives slower pairs and "
+    const char* theta_help = "Base b of the frequencies θᵢ = b^(−2i/d): a larger base gives slower pairs and "
                              "longer wavelengths. Ctrl+click to type an exact value.\nHF: rope_theta.";
     RowLabel("rope_theta", theta_help);
     SliderDoubleLog("##rope_theta", &setup.rope_theta, 100.0, 1e8, "%.6g");
@@ -200,15 +200,15 @@ void SetupControls(App& app) {
     if (SliderInt64Log("##L", &L, 256, 1 << 20)) setup.original_max_position_embeddings = std::max<std::int64_t>(1, L);
     Tooltip(L_help);
 
-    const char* s_help = "s = L' / L: how much longer the target context is. Ctrl+click to type (values below 1 "
+    const char* s_help = "s = L′ / L: how much longer the target context is. Ctrl+click to type (values below 1 "
                          "shrink the context).\nHF: rope_scaling.factor.";
     RowLabel("factor s", s_help);
     SliderDoubleLog("##factor", &setup.factor, 1.0, 512.0, "%.4g");
     Tooltip(s_help);
 
-    const char* Lp_help = "L' = s x L, the target context. Editing it sets the factor s = L' / L.\n"
+    const char* Lp_help = "L′ = s × L, the target context. Editing it sets the factor s = L′ / L.\n"
                           "HF: usually max_position_embeddings of the extended model.";
-    RowLabel("target context L'", Lp_help);
+    RowLabel("target context L′", Lp_help);
     std::int64_t target = setup.target_context();
     const std::int64_t L_now = std::max<std::int64_t>(1, setup.original_max_position_embeddings);
     if (SliderInt64Log("##Lp", &target, L_now, std::max<std::int64_t>(L_now * 512, L_now + 1)))
@@ -249,7 +249,7 @@ void SetupControls(App& app) {
     Tooltip(rot_help);
 
     ImGui::PushStyleColor(ImGuiCol_Text, kMutedColor);
-    ImGui::Text("d = %d rotated dims, %d pairs, L' = %lld", setup.rotary_dim(), setup.num_pairs(),
+    ImGui::Text("d = %d rotated dims, %d pairs, L′ = %lld", setup.rotary_dim(), setup.num_pairs(),
                 static_cast<long long>(setup.target_context()));
     ImGui::PopStyleColor();
     (void)s;

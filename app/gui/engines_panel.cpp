@@ -87,14 +87,13 @@ void CodeBlock(App& app, const char* title, const char* id, const std::string& t
     const ImVec2 padding(8.0f * s, 6.0f * s);
     ImGui::PushFont(app.fonts.mono);
     const float wrap_width = ImGui::GetContentRegionAvail().x - 2 * padding.x - ImGui::GetStyle().ScrollbarSize;
-    const float text_height = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap_width).y;
+    const std::string wrapped = WrapAtSpaces(text, wrap_width);  // never inside a number or a flag
+    const float text_height = ImGui::CalcTextSize(wrapped.c_str()).y;
     const float height = std::min(text_height, 18.0f * ImGui::GetTextLineHeight()) + 2 * padding.y + 2.0f * s;
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, padding);
     ImGui::BeginChild("##text", ImVec2(-1.0f, height), true, ImGuiWindowFlags_AlwaysUseWindowPadding);
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(text.c_str());
-    ImGui::PopTextWrapPos();
+    ImGui::TextUnformatted(wrapped.c_str());
     ImGui::EndChild();
     ImGui::PopStyleVar();
     ImGui::PopStyleColor();

@@ -1,5 +1,6 @@
 #include "export_actions.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -7,8 +8,10 @@
 #include <vector>
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include "app.h"
+#include "plot_widget.h"
 #include "widgets.h"
 #include "ropescope/export.h"
 #include "ropescope/render.h"
@@ -32,8 +35,20 @@ Figure shown_figure(App& app, const std::string& id) {
     return apply_view(figure, app.state.view.plots[id]);
 }
 
-// The bytes of a figure's export file, as on screen at the export size.
-Result<std::string> figure_bytes(App& app, const Figure& figure, ExportFormat format, ThemeKind kind) {
+}  // namespace
+
+Figure without_hidden_series(const Figure& figure) {
+    Figure out = figure;
+    for (auto& panel : out.panels) std::erase_if(panel.series, [](const Series& s) { return !s.visible; });
+    return out;
+}
+
+namespace {
+
+// The bytes of a figure's export file, as on screen at the export size. A series hidden on
+// screen is left out of the file: no greyed legend entry, no CSV column.
+Result<std::string> figure_bytes(App& app, const Figure& shown, ExportFormat format, ThemeKind kind) {
+    const Figure figure = without_hidden_series(shown);
     const Theme theme = ropescope::theme(kind);
     const auto layout = [&] {
         return layout_figure(figure, theme, static_cast<float>(app.state.view.export_width),
@@ -115,14 +130,60 @@ void export_figure_menu(App& app, const Figure& figure, const std::string& name)
         const bool enabled = item.format != ExportFormat::Png || png_export_available();
         if (ImGui::MenuItem(item.label, nullptr, false, enabled)) export_figure(app, figure, name, item.format, item.theme);
     }
+    // The RoPE plots can also be animated over a parameter sweep.
+    if (std::find(plot_ids().begin(), plot_ids().end(), name) != plot_ids().end()) {
+        ImGui::Separator();
+        if (ImGui::MenuItem("Animation (GIF, APNG, MP4)...")) open_animation_dialog(app, name);
+        Tooltip("Sweep one parameter (e.g. the factor s from 1 to 32) and write every step as a frame, drawn like "
+                "this plot with the value in its corner. Same as ropescope-cli export --animate.");
+    }
     ImGui::Separator();
     ImGui::TextDisabled("to %s", export_directory(app).c_str());
 }
 
 float fit_export_buttons_width() {
     const ImGuiStyle& style = ImGui::GetStyle();
-    return ImGui::CalcTextSize("Fit").x + ImGui::CalcTextSize("Export").x + style.FramePadding.x * 4 +
-           style.ItemSpacing.x;
+    return ImGui::GetFrameHeight() + ImGui::CalcTextSize("Fit").x + ImGui::CalcTextSize("Export").x +
+           style.FramePadding.x * 4 + style.ItemSpacing.x * 2;
+}
+
+namespace {
+
+// A small square button with a "fill the frame" (or "restore") icon: four corner marks.
+bool MaximiseButton(bool maximised) {
+    const float size = ImGui::GetFrameHeight();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const bool pressed = ImGui::InvisibleButton("##maximise", ImVec2(size, size));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImU32 bg = ImGui::GetColorU32(ImGui::IsItemActive()    ? ImGuiCol_ButtonActive
+                                        : ImGui::IsItemHovered() ? ImGuiCol_ButtonHovered
+                                                                 : ImGuiCol_Button);
+    dl->AddRectFilled(p, ImVec2(p.x + size, p.y + size), bg, ImGui::GetStyle().FrameRounding);
+    const ImU32 fg = ImGui::GetColorU32(ImGuiCol_Text);
+    const float m = size * 0.25f, l = size * 0.2f, w = std::max(1.0f, size * 0.08f);
+    const float x0 = p.x + m, y0 = p.y + m, x1 = p.x + size - m, y1 = p.y + size - m;
+    const float d = maximised ? -l : l;  // restore: the marks point inwards
+    const float ax0 = maximised ? x0 + l : x0, ay0 = maximised ? y0 + l : y0;
+    const float ax1 = maximised ? x1 - l : x1, ay1 = maximised ? y1 - l : y1;
+    dl->AddLine(ImVec2(ax0, ay0), ImVec2(ax0 + d, ay0), fg, w);
+    dl->AddLine(ImVec2(ax0, ay0), ImVec2(ax0, ay0 + d), fg, w);
+    dl->AddLine(ImVec2(ax1, ay0), ImVec2(ax1 - d, ay0), fg, w);
+    dl->AddLine(ImVec2(ax1, ay0), ImVec2(ax1, ay0 + d), fg, w);
+    dl->AddLine(ImVec2(ax0, ay1), ImVec2(ax0 + d, ay1), fg, w);
+    dl->AddLine(ImVec2(ax0, ay1), ImVec2(ax0, ay1 - d), fg, w);
+    dl->AddLine(ImVec2(ax1, ay1), ImVec2(ax1 - d, ay1), fg, w);
+    dl->AddLine(ImVec2(ax1, ay1), ImVec2(ax1, ay1 - d), fg, w);
+    return pressed;
+}
+
+}  // namespace
+
+void FitExportButtons(App& app, PlotView& view, PlotWidget& widget, const std::string& name) {
+    if (MaximiseButton(widget.IsMaximised())) widget.ToggleMaximised();
+    Tooltip(widget.IsMaximised() ? "Back to every plot (Escape; or double-click the plot's title)."
+                                 : "Fill the workspace with this plot (or double-click its title); Escape restores.");
+    ImGui::SameLine();
+    FitExportButtons(app, view, widget.Shown(), name);
 }
 
 void FitExportButtons(App& app, PlotView& view, const Figure& shown, const std::string& name) {
@@ -156,9 +217,11 @@ void export_figure(App& app, const Figure& figure, const std::string& name, Expo
                                    ? ""
                                    : std::string("-") + theme_name(theme);
     const std::string path = (fs::path(dir) / (id + suffix + "." + export_extension(format))).string();
+    const bool replacing = fs::exists(path, ec);
     const Status status = write_figure(app, figure, path, format, theme);
-    if (status) app.toasts.Info("Wrote " + path);
-    else app.toasts.Error("Export failed: " + status.error().message);
+    if (!status) app.toasts.Error("Export failed: " + status.error().message);
+    else if (replacing) app.toasts.Info("Wrote " + path + ", replacing the earlier export of the same name.");
+    else app.toasts.Info("Wrote " + path);
 }
 
 std::string window_screenshot_path(App& app) {
@@ -169,8 +232,70 @@ std::string window_screenshot_path(App& app) {
 }
 
 void export_all(App& app) {
+    app.export_all.open = true;
+    app.export_all.confirm = false;
+    app.export_all.folder = (fs::path(export_directory(app)) / ("ropescope-" + timestamp())).string();
+}
+
+namespace {
+
+// Files already in `dir` (0 if it does not exist or cannot be read).
+int files_in(const std::string& dir) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return 0;
+    int n = 0;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) ++n;
+    return n;
+}
+
+}  // namespace
+
+void draw_export_all_dialog(App& app) {
+    ExportAllDialog& d = app.export_all;
+    if (d.open) {
+        ImGui::OpenPopup("Export all");
+        d.open = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(560.0f * UiScale(), 0));
+    if (!ImGui::BeginPopupModal("Export all", nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+    TextWrappedWords("Every plot as SVG, PNG and CSV (" + std::string(theme_name(app.state.view.export_theme)) +
+                     " theme, as shown: zoom and hidden series), with state.json and a README.md, into the folder:");
+    ImGui::SetNextItemWidth(-1.0f);
+    if (ImGui::InputText("##folder", &d.folder)) d.confirm = false;
+    const int existing = files_in(d.folder);
+    if (d.confirm) {
+        WarningText(d.folder + " already holds " + std::to_string(existing) +
+                    (existing == 1 ? " file" : " files") + ": files with the same names (wavelength.svg ...) are replaced, "
+                    "the others are kept.");
+        if (ImGui::Button("Replace them")) {
+            export_all_to(app, d.folder);
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Back")) d.confirm = false;
+    } else {
+        if (ImGui::Button("Export") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false)) {
+            if (existing > 0) {
+                d.confirm = true;  // a non-empty folder: ask first
+            } else {
+                export_all_to(app, d.folder);
+                ImGui::CloseCurrentPopup();
+            }
+        }
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+void export_all_to(App& app, const std::string& dir) {
     const auto start = std::chrono::steady_clock::now();
-    const std::string dir = (fs::path(export_directory(app)) / ("ropescope-" + timestamp())).string();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        app.toasts.Error("Export all: cannot create " + dir + " (" + ec.message() + ").");
+        return;
+    }
     const ThemeKind theme = app.state.view.export_theme;
     // Everything rendered in memory, then written as one change (write_files_atomic): the folder
     // holds either the whole export or nothing.

@@ -42,7 +42,7 @@ void yarn_lines(const RopeResult& r, std::vector<FormulaLine>& lines) {
     if (!y || !r.yarn) return;
     const auto& c = *r.yarn;
     add(lines, Kind::Heading, "Correction range (HF: ramp over the pair index)");
-    add(lines, Kind::Formula, "corr(beta) = d ln(L/(2pi beta)) / (2 ln b)");
+    add(lines, Kind::Formula, "corr(β) = d ln(L/(2π β)) / (2 ln b)");
     if (y->truncate) {
         add(lines, Kind::Formula, "low  = floor(corr(" + fmt(y->beta_fast) + ")) = floor(" + fmt(c.low_raw, 4) +
                                       ") = " + fmt(c.low));
@@ -56,9 +56,9 @@ void yarn_lines(const RopeResult& r, std::vector<FormulaLine>& lines) {
     }
     add(lines, Kind::Formula, "ramp_i = clamp((i - " + fmt(c.low, 4) + ")/(" + fmt(c.high, 4) + " - " + fmt(c.low, 4) +
                                   "), 0, 1)");
-    add(lines, Kind::Formula, "theta'_i = ramp theta_i/s + (1-ramp) theta_i");
+    add(lines, Kind::Formula, "θ′ᵢ = ramp θᵢ/s + (1−ramp) θᵢ");
     add(lines, Kind::Note, "kept: " + pair_span(r, Band::Kept) + ";  ramp: " + pair_span(r, Band::Blended) +
-                               ";  interpolated (theta/s): " + pair_span(r, Band::Interpolated));
+                               ";  interpolated (θ/s): " + pair_span(r, Band::Interpolated));
     add(lines, Kind::Heading, "Attention scaling");
     const std::string s = fmt(r.factor);
     if (y->attention_factor) {
@@ -72,7 +72,7 @@ void yarn_lines(const RopeResult& r, std::vector<FormulaLine>& lines) {
     } else {
         add(lines, Kind::Formula, "attention_factor = 1  (s <= 1)");
     }
-    add(lines, Kind::Formula, "logits x attention_factor^2 = " + fmt(r.attention_factor * r.attention_factor));
+    add(lines, Kind::Formula, "logits × attention_factor² = " + fmt(r.attention_factor * r.attention_factor));
     if (r.softmax_scale_multiplier != 1.0)
         add(lines, Kind::Formula, "softmax scale x " + fmt(r.softmax_scale_multiplier) + " (DeepSeek mscale_all_dim)");
 }
@@ -102,46 +102,46 @@ std::vector<FormulaLine> formula_lines(const RopeResult& r) {
     const std::string L = ctx(r.original_context);
     const std::string Lp = ctx(r.target_context);
     const std::string s = fmt(r.factor);
-    add(lines, Kind::Formula, "theta_i = b^(-2i/d)");
+    add(lines, Kind::Formula, "θᵢ = b^(−2i/d)");
     add(lines, Kind::Formula, "b = " + fmt(r.setup.rope_theta) + ", d = " + std::to_string(d) + " (" +
                                   std::to_string(r.num_pairs()) + " pairs), L = " + L);
     switch (r.kind) {
         case MethodKind::Default:
-            add(lines, Kind::Formula, "theta'_i = theta_i");
+            add(lines, Kind::Formula, "θ′ᵢ = θᵢ");
             add(lines, Kind::Note, "No scaling: positions past L are extrapolated with the trained frequencies.");
             break;
         case MethodKind::Linear:
-            add(lines, Kind::Formula, "theta'_i = theta_i / s = theta_i / " + s);
+            add(lines, Kind::Formula, "θ′ᵢ = θᵢ / s = θᵢ / " + s);
             if (!r.pairs.empty())
                 add(lines, Kind::Note, "Pair 0 now turns " + fmt(r.pairs.front().inv_freq, 4) + " rad per token (was " +
                                            fmt(r.pairs.front().inv_freq_original, 4) + "): neighbouring tokens are " +
                                            s + "x closer in every pair, so nearby positions blur.");
             break;
         case MethodKind::Ntk:
-            add(lines, Kind::Formula, "b' = b s^(d/(d-2))");
+            add(lines, Kind::Formula, "b′ = b s^(d/(d−2))");
             add(lines, Kind::Formula, "   = " + fmt(r.setup.rope_theta) + " * " + s + "^(" + std::to_string(d) + "/" +
                                           std::to_string(d - 2) + ") = " + fmt(r.effective_theta));
-            add(lines, Kind::Formula, "theta'_i = b'^(-2i/d)");
+            add(lines, Kind::Formula, "θ′ᵢ = b′^(−2i/d)");
             break;
         case MethodKind::Dynamic: {
             const auto mpe = r.setup.effective_max_position_embeddings();
             const auto len = std::max(r.setup.seq_len, mpe);
             add(lines, Kind::Formula, "len = max(seq_len, max_pos) = " + ctx(len));
-            add(lines, Kind::Formula, "b' = b (s len/max_pos - (s-1))^(d/(d-2))");
+            add(lines, Kind::Formula, "b′ = b (s len/max_pos − (s−1))^(d/(d−2))");
             add(lines, Kind::Formula, "   = " + fmt(r.effective_theta));
-            add(lines, Kind::Formula, "theta'_i = b'^(-2i/d)");
+            add(lines, Kind::Formula, "θ′ᵢ = b′^(−2i/d)");
             if (r.setup.seq_len <= mpe)
                 add(lines, Kind::Note, "seq_len <= max_position_embeddings (" + ctx(mpe) + "): no scaling yet.");
             break;
         }
         case MethodKind::NtkByParts: {
             const auto& m = std::get<NtkByPartsMethod>(r.method);
-            add(lines, Kind::Formula, "r_i = L / lambda_i  (turns in L)");
-            add(lines, Kind::Formula, "gamma = clamp((r - " + fmt(m.alpha) + ")/(" + fmt(m.beta) + " - " + fmt(m.alpha) +
+            add(lines, Kind::Formula, "rᵢ = L / λᵢ  (turns in L)");
+            add(lines, Kind::Formula, "γ = clamp((r − " + fmt(m.alpha) + ")/(" + fmt(m.beta) + " - " + fmt(m.alpha) +
                                           "), 0, 1)");
-            add(lines, Kind::Formula, "theta'_i = (1-gamma) theta_i/s + gamma theta_i");
-            add(lines, Kind::Note, "kept (r > beta): " + pair_span(r, Band::Kept) + ";  blended: " +
-                                       pair_span(r, Band::Blended) + ";  interpolated (r < alpha): " +
+            add(lines, Kind::Formula, "θ′ᵢ = (1−γ) θᵢ/s + γ θᵢ");
+            add(lines, Kind::Note, "kept (r > β): " + pair_span(r, Band::Kept) + ";  blended: " +
+                                       pair_span(r, Band::Blended) + ";  interpolated (r < α): " +
                                        pair_span(r, Band::Interpolated));
             break;
         }
@@ -156,15 +156,15 @@ std::vector<FormulaLine> formula_lines(const RopeResult& r) {
         case MethodKind::Llama3: {
             const auto& m = std::get<Llama3Method>(r.method);
             if (r.llama3_low_freq_wavelen && r.llama3_high_freq_wavelen) {
-                add(lines, Kind::Formula, "lambda_low  = L/low_freq_factor  = " + fmt(*r.llama3_low_freq_wavelen));
-                add(lines, Kind::Formula, "lambda_high = L/high_freq_factor = " + fmt(*r.llama3_high_freq_wavelen));
-                add(lines, Kind::Note, "lambda < " + fmt(*r.llama3_high_freq_wavelen) + ": kept, " + pair_span(r, Band::Kept) +
-                                           ";  lambda > " + fmt(*r.llama3_low_freq_wavelen) + ": theta/s, " +
+                add(lines, Kind::Formula, "λ_low  = L/low_freq_factor  = " + fmt(*r.llama3_low_freq_wavelen));
+                add(lines, Kind::Formula, "λ_high = L/high_freq_factor = " + fmt(*r.llama3_high_freq_wavelen));
+                add(lines, Kind::Note, "λ < " + fmt(*r.llama3_high_freq_wavelen) + ": kept, " + pair_span(r, Band::Kept) +
+                                           ";  λ > " + fmt(*r.llama3_low_freq_wavelen) + ": θ/s, " +
                                            pair_span(r, Band::Interpolated) + ";  between: " +
                                            pair_span(r, Band::Blended));
                 add(lines, Kind::Formula, "smooth = (L/lambda - " + fmt(m.low_freq_factor) + ")/(" +
                                               fmt(m.high_freq_factor) + " - " + fmt(m.low_freq_factor) + ")");
-                add(lines, Kind::Formula, "theta' = (1-smooth) theta/s + smooth theta");
+                add(lines, Kind::Formula, "θ′ = (1−smooth) θ/s + smooth θ");
             }
             break;
         }
@@ -172,8 +172,8 @@ std::vector<FormulaLine> formula_lines(const RopeResult& r) {
             const auto& m = std::get<LongRopeMethod>(r.method);
             const auto& list = r.uses_long_factor ? m.long_factor : m.short_factor;
             const char* which = r.uses_long_factor ? "long_factor" : "short_factor";
-            add(lines, Kind::Formula, "theta'_i = theta_i / lambda_i");
-            add(lines, Kind::Formula, std::string("lambda = ") + which);
+            add(lines, Kind::Formula, "θ′ᵢ = θᵢ / λᵢ");
+            add(lines, Kind::Formula, std::string("λ = ") + which);
             if (!list.empty()) {
                 const auto [lo, hi] = std::minmax_element(list.begin(), list.end());
                 add(lines, Kind::Note, std::string(which) + ": " + std::to_string(list.size()) + " values, " + fmt(*lo, 4) +
@@ -191,18 +191,18 @@ std::vector<FormulaLine> formula_lines(const RopeResult& r) {
                 add(lines, Kind::Formula, "attention_factor = 1  (s <= 1)");
             }
             if (r.n_hat > 0)
-                add(lines, Kind::Note, "n_hat = " + ctx(r.n_hat) + ": positions m < n_hat keep the angle m theta_i.");
+                add(lines, Kind::Note, "n_hat = " + ctx(r.n_hat) + ": positions m < n_hat keep the angle m θᵢ.");
             break;
         }
     }
     if (!r.pairs.empty()) {
         add(lines, Kind::Heading, "Wavelengths and coverage");
-        add(lines, Kind::Formula, "lambda'_i = 2pi/theta'_i = " + fmt(r.pairs.front().wavelength, 4) + " .. " +
+        add(lines, Kind::Formula, "λ′ᵢ = 2π/θ′ᵢ = " + fmt(r.pairs.front().wavelength, 4) + " .. " +
                                       fmt(r.pairs.back().wavelength, 4));
         int leaving = 0;
         for (const auto& p : r.pairs) leaving += p.leaves_trained_range ? 1 : 0;
         add(lines, leaving > 0 ? Kind::Warning : Kind::Note,
-            "At L' = " + Lp + ": " + std::to_string(leaving) + " of " + std::to_string(r.num_pairs()) +
+            "At L′ = " + Lp + ": " + std::to_string(leaving) + " of " + std::to_string(r.num_pairs()) +
                 " pairs reach angles never seen in training" +
                 (leaving > 0 ? " (" + span_where(r, [](const PairRow& p) { return p.leaves_trained_range; }) + ")."
                              : "."));

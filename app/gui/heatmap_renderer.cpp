@@ -137,6 +137,8 @@ void HeatmapRenderer::Draw(ImDrawList* draw_list, int index, const PanelLayout& 
     }
     slot.y_top = static_cast<float>(layout.y_max);
     slot.y_step = static_cast<float>((layout.y_max - layout.y_min) / height);
+    slot.y_min = layout.y_min;
+    slot.y_max = layout.y_max;
     slot.rows = std::min(heatmap.rows, slot.pairs);
     slot.rows_y0 = static_cast<float>(heatmap.y_min);
     slot.row_height = static_cast<float>((heatmap.y_max - heatmap.y_min) / std::max(1, heatmap.rows));
@@ -173,33 +175,47 @@ void HeatmapRenderer::Render(Slot& slot, const ImDrawCmd& cmd) {
     const float cy1 = std::min(y_bottom, (cmd.ClipRect.w - offset.y) * scale.y);
     if (cx1 <= cx0 || cy1 <= cy0) return;
 
+    if (slot.rows <= 0 || !(slot.row_height > 0) || !(slot.y_max > slot.y_min)) return;
     GLint target_fbo = 0;
     glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &target_fbo);
+    // The picture has one texel row per pair and one column per framebuffer pixel across the
+    // plot: the shader runs width x pairs times (not width x height), and the rows are stretched
+    // onto the plot by the blit. So a y zoom or pan needs no new shading either.
     Key key;
     key.generation = slot.generation;
     key.width = w;
-    key.height = h;
+    key.height = slot.rows;
     key.x_log = slot.x_log;
     key.rows = slot.rows;
     std::copy(std::begin(slot.m0), std::end(slot.m0), std::begin(key.m0));
     key.x_start = slot.x_start;
     key.x_step = slot.x_step / scale.x;
-    key.y_top = slot.y_top;
-    key.y_step = slot.y_step / scale.y;
     key.rows_y0 = slot.rows_y0;
     key.row_height = slot.row_height;
+    key.y_step = slot.row_height;  // one texel row per pair
+    key.y_top = slot.rows_y0 + static_cast<float>(slot.rows) * slot.row_height;
     key.value_min = slot.value_min;
     key.value_max = slot.value_max;
     if (!(key == slot.rendered) || !slot.picture) Shade(slot, key);
 
-    // Copy the cached picture into the plot area (clipped).
+    // The rows in view, and where their edges fall in the framebuffer (y linear: pairs).
+    const double span = slot.y_max - slot.y_min;
+    const auto fb_y = [&](double value) {  // framebuffer y (origin bottom-left) of a data value
+        const double display = slot.rect[3] - (value - slot.y_min) / span * (slot.rect[3] - slot.rect[1]);
+        return fb_height - (display - offset.y) * scale.y;
+    };
+    const int r0 = std::clamp(static_cast<int>(std::floor((slot.y_min - slot.rows_y0) / slot.row_height)), 0, slot.rows);
+    const int r1 = std::clamp(static_cast<int>(std::ceil((slot.y_max - slot.rows_y0) / slot.row_height)), 0, slot.rows);
+    if (r1 <= r0) return;
+    const auto dst_y0 = static_cast<GLint>(std::lround(fb_y(slot.rows_y0 + r0 * static_cast<double>(slot.row_height))));
+    const auto dst_y1 = static_cast<GLint>(std::lround(fb_y(slot.rows_y0 + r1 * static_cast<double>(slot.row_height))));
+
     glBindFramebuffer(GL_READ_FRAMEBUFFER, slot.fbo);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, static_cast<GLuint>(target_fbo));
     glEnable(GL_SCISSOR_TEST);
     glScissor(static_cast<GLint>(cx0), static_cast<GLint>(fb_height - cy1), static_cast<GLsizei>(cx1 - cx0),
               static_cast<GLsizei>(cy1 - cy0));
-    const auto bottom = static_cast<GLint>(fb_height - y_bottom);
-    glBlitFramebuffer(0, 0, w, h, static_cast<GLint>(x0), bottom, static_cast<GLint>(x0) + w, bottom + h,
+    glBlitFramebuffer(0, r0, w, r1, static_cast<GLint>(x0), dst_y0, static_cast<GLint>(x0) + w, dst_y1,
                       GL_COLOR_BUFFER_BIT, GL_NEAREST);
     glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(target_fbo));
     // ImDrawCallback_ResetRenderState (queued right after) restores ImGui's program, buffers and viewport.

@@ -2,8 +2,9 @@
 // cos(m * theta'_i) per pixel from per-pair frequency textures that are uploaded only when the
 // parameters change. Drawn inside the plot area through an ImDrawList callback; the axes,
 // labels and colour bar come from the figure, drawn by the plot widget. The shader renders into
-// an offscreen texture only when the parameters, the view or the size change; other frames
-// blit that texture (a software GL pays per shaded pixel, so this keeps idle frames cheap).
+// an offscreen texture of one row per pair and one column per pixel across the plot, only when
+// the parameters, the x range or the width change; every frame blits (and stretches) it onto the
+// plot (a software GL pays per shaded pixel: a drag shades width x pairs, not the whole plot).
 #pragma once
 
 #include <array>
@@ -69,6 +70,7 @@ private:
         float x_start = 0, x_step = 0;
         float y_top = 0, y_step = 0;
         float rows_y0 = 0, row_height = 1;
+        double y_min = 0, y_max = 1;  // the plot's y range (data)
         int rows = 0;
         float value_min = -1, value_max = 1;
     };

@@ -12,8 +12,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
+#include <malloc.h>
+#include <unistd.h>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app.h"
@@ -34,15 +38,17 @@ Options:
                       'ropescope-cli export' writes); errors are shown in the window
   --config FILE       load a Hugging Face config.json on top (like File > Open)
   --pin-a             pin the starting settings as "A" (compare A and B)
+  --present           start in presentation mode (light theme, large text, the chosen plots and
+                      sliders; F5 or Escape leaves it)
   --screenshot FILE   render --frames frames, save the window as PNG, and exit
   --frames N          frames rendered before the screenshot (default 5)
   --size WxH          window size in screen pixels (default: the saved size, or 1600x1000)
   --scale F           content scale (HiDPI) instead of the monitor's, e.g. 2
   --no-persist        neither restore nor save the state file (implied by --screenshot)
-  --bench N           performance check: N frames unchanged, then N frames that each change
-                      rope_theta (as a slider drag does), then N more such frames on the
-                      attention tab; prints frame, recompute, layout and attention-kernel
-                      times of the three phases and exits
+  --bench N           performance check with every method enabled: start to first frame, then
+                      N frames unchanged, N frames that each change rope_theta (as a slider drag
+                      does), then N more such frames on the attention tab; prints frame,
+                      recompute, layout and attention-kernel times of the three phases and exits
   --help              this text
 
 The state (parameters, enabled methods, view, window size) is saved at exit and with Ctrl+S to
@@ -103,6 +109,8 @@ int parse_args(int argc, char** argv, Options& o) {
             o.no_persist = true;
         } else if (arg == "--pin-a") {
             o.pin_a = true;
+        } else if (arg == "--present") {
+            o.present = true;
         } else if (arg == "--no-persist") {
             o.no_persist = true;
         } else {
@@ -139,11 +147,38 @@ void load_startup_state(App& app) {
     }
     if (!o.config_path.empty()) app_load_file(app, o.config_path);
     if (o.pin_a) app.state.view.pinned_a = app.state.lab;
+    if (o.present) app.state.view.presentation.active = true;
+    if (o.bench_frames > 0)  // the demanding case: every method on screen
+        for (auto& slot : app.state.lab.methods) slot.enabled = true;
+}
+
+// Seconds since this process started (from /proc: the kernel's start time, 10 ms resolution),
+// so that the start-up time includes loading the executable and its libraries; -1 if unknown.
+double seconds_since_process_start() {
+    FILE* stat = std::fopen("/proc/self/stat", "r");
+    FILE* uptime = std::fopen("/proc/uptime", "r");
+    double result = -1;
+    if (stat && uptime) {
+        char buffer[1024] = {};
+        const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, stat);
+        buffer[n] = 0;
+        const char* after_name = std::strrchr(buffer, ')');  // the command name may contain spaces
+        unsigned long long start_ticks = 0;
+        double up = 0;
+        if (after_name && std::sscanf(after_name + 2,
+                                      "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+                                      &start_ticks) == 1 &&
+            std::fscanf(uptime, "%lf", &up) == 1)
+            result = up - static_cast<double>(start_ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
+    if (stat) std::fclose(stat);
+    if (uptime) std::fclose(uptime);
+    return result;
 }
 
 // --bench: timings of one phase.
 struct BenchPhase {
-    std::vector<double> frame, cpu, recompute, figures, layout;
+    std::vector<double> frame, cpu, recompute, figures, layout, process;
 
     static std::string Stats(std::vector<double> v) {
         if (v.empty()) return "-";
@@ -158,6 +193,7 @@ struct BenchPhase {
     void Print(const char* name) const {
         std::printf("  %s, %zu frames:\n", name, frame.size());
         std::printf("    frame (wall)        %s\n", Stats(frame).c_str());
+        std::printf("    process CPU         %s  (all threads: UI, GL rasterizer, worker)\n", Stats(process).c_str());
         std::printf("    UI build (CPU)      %s\n", Stats(cpu).c_str());
         std::printf("    layout (in UI)      %s\n", Stats(layout).c_str());
         if (!recompute.empty()) {
@@ -167,15 +203,24 @@ struct BenchPhase {
     }
 };
 
-void set_fonts(App& app, float scale) {
+// Presentation mode draws the whole UI this much larger (fonts and widgets).
+constexpr float kPresentationUiScale = 1.4f;
+
+void set_fonts(App& app, float scale, bool light) {
     app.fonts = ropescope::gui::load_fonts(scale);
-    ropescope::gui::apply_style(scale);
+    ropescope::gui::apply_style(scale, light);
     ropescope::gui::SetUiScale(scale);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    const auto main_start = std::chrono::steady_clock::now();
+    // Every changed frame allocates and frees layouts and draw lists of a few MB: keep that memory
+    // in the heap instead of returning it to the kernel (page faults were ~10% of a drag frame).
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    const double before_main = seconds_since_process_start();
     App app;
     if (const int status = parse_args(argc, argv, app.options); status >= 0) return status;
     const Options& options = app.options;
@@ -188,6 +233,22 @@ int main(int argc, char** argv) {
     }
     if (!options.screenshot_path.empty()) app.toasts.SetQuietInfo(true);  // errors still show
     load_startup_state(app);
+    // Start-up work that needs no window runs while the window opens: the first results on the
+    // worker thread, the font atlas on another (at the primary monitor's scale; a window on
+    // another monitor rebuilds it in its first frame).
+    ropescope::gui::app_update(app);
+    float startup_scale = options.scale > 0 ? options.scale : 1.0f;
+    if (options.scale <= 0)
+        if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
+            float sx = 1, sy = 1;
+            glfwGetMonitorContentScale(monitor, &sx, &sy);
+            startup_scale = std::max(1.0f, sx);
+        }
+    const bool startup_light = app.state.view.presentation.active;
+    if (startup_light) startup_scale *= kPresentationUiScale;
+    auto* atlas = new ImFontAtlas();
+    ropescope::gui::Fonts startup_fonts;
+    std::thread font_thread([&] { startup_fonts = ropescope::gui::load_fonts(startup_scale, atlas); });
 
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -198,6 +259,8 @@ int main(int argc, char** argv) {
     const int height = options.height > 0 ? options.height : app.state.view.window_height;
     GLFWwindow* window = glfwCreateWindow(width, height, "RopeScope", nullptr, nullptr);
     if (!window) {
+        font_thread.join();
+        delete atlas;
         std::fprintf(stderr, "ropescope: cannot open an OpenGL 3.3 window (GLFW error %d: %s); run ropescope-cli for "
                              "headless use\n", g_glfw_error, g_glfw_message.c_str());
         glfwTerminate();
@@ -216,7 +279,8 @@ int main(int argc, char** argv) {
     });
 
     IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
+    font_thread.join();
+    ImGui::CreateContext(atlas);  // the atlas built meanwhile (not owned by the context: deleted at exit)
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // RopeScope saves its own state
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
@@ -226,10 +290,18 @@ int main(int argc, char** argv) {
         glfwGetWindowContentScale(window, &sx, &sy);
         content_scale = options.scale > 0 ? options.scale : std::max(1.0f, sx);
     }
-    set_fonts(app, content_scale);
+    app.content_scale = content_scale;
+    bool light_style = app.state.view.presentation.active;
+    const auto window_ready = std::chrono::steady_clock::now();
+    app.fonts = startup_fonts;
+    ropescope::gui::apply_style(startup_scale, light_style);
+    ropescope::gui::SetUiScale(startup_scale);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
+    const auto fonts_ready = std::chrono::steady_clock::now();
     app_init(app);
+    const auto init_done = std::chrono::steady_clock::now();
+    double first_frame_s = -1, first_frame_main_s = -1, first_plots_s = -1;
 
     const bool screenshot = !options.screenshot_path.empty();
     app.sync_compute = screenshot;  // a screenshot shows the results of its state, not a frame before them
@@ -238,17 +310,28 @@ int main(int argc, char** argv) {
     int attention_frames = 0, attention_seen = 0;
     int exit_status = 0;
     auto last = std::chrono::steady_clock::now();
+    const auto process_ms = [] {
+        timespec t{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
+    };
+    double last_process = process_ms();
     for (int frame = 0; !glfwWindowShouldClose(window) && !app.quit; ++frame) {
         glfwPollEvents();
         if (app.fonts_dirty && options.scale <= 0) {
             app.fonts_dirty = false;
             float sx = 1, sy = 1;
             glfwGetWindowContentScale(window, &sx, &sy);
-            if (std::max(1.0f, sx) != app.fonts.scale) {
-                ImGui_ImplOpenGL3_DestroyFontsTexture();
-                set_fonts(app, std::max(1.0f, sx));
-                ImGui_ImplOpenGL3_CreateFontsTexture();
-            }
+            app.content_scale = std::max(1.0f, sx);
+        }
+        // Entering or leaving presentation mode (or a new monitor scale): fonts and style to match.
+        const bool presenting = app.state.view.presentation.active;
+        const float wanted = app.content_scale * (presenting ? kPresentationUiScale : 1.0f);
+        if (wanted != app.fonts.scale || presenting != light_style) {
+            light_style = presenting;
+            ImGui_ImplOpenGL3_DestroyFontsTexture();
+            set_fonts(app, wanted, light_style);
+            ImGui_ImplOpenGL3_CreateFontsTexture();
         }
         const bool dragging = bench && frame > options.bench_frames;
         // Third phase: the same drag on the attention tab, whose worker reruns the kernel each step.
@@ -266,7 +349,10 @@ int main(int argc, char** argv) {
         glfwGetFramebufferSize(window, &fb_width, &fb_height);
         glViewport(0, 0, fb_width, fb_height);
         glDisable(GL_SCISSOR_TEST);
-        glClearColor(0.09f, 0.098f, 0.114f, 1.0f);
+        // The plots' background: plot widgets then need not paint their own.
+        const ropescope::Color clear = ropescope::gui::PlotTheme().background;
+        glClearColor(static_cast<float>(clear.r) / 255.0f, static_cast<float>(clear.g) / 255.0f,
+                     static_cast<float>(clear.b) / 255.0f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
@@ -288,9 +374,24 @@ int main(int argc, char** argv) {
             break;
         }
         glfwSwapBuffers(window);
+        if (first_plots_s < 0 && app.generation > 0) {  // the first frame that shows the plots
+            glFinish();
+            first_plots_s = seconds_since_process_start();
+            if (first_plots_s < 0)
+                first_plots_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - main_start).count();
+        }
+        if (frame == 0) {
+            glFinish();
+            first_frame_main_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - main_start).count();
+            const double since_start = seconds_since_process_start();
+            first_frame_s = since_start >= 0 ? since_start : first_frame_main_s + std::max(0.0, before_main);
+        }
         const auto now = std::chrono::steady_clock::now();
         const double ms = std::chrono::duration<double, std::milli>(now - last).count();
         last = now;
+        const double process_now = process_ms();
+        const double process_frame = process_now - last_process;
+        last_process = process_now;
         app.timing.frame_ms = app.timing.frame_ms == 0 ? ms : app.timing.frame_ms * 0.9 + ms * 0.1;
         if (attention_drag) {
             ++attention_frames;
@@ -306,6 +407,7 @@ int main(int argc, char** argv) {
             phase.frame.push_back(ms);
             phase.cpu.push_back(app.timing.last_cpu_ms);
             phase.layout.push_back(app.timing.layout_ms);
+            phase.process.push_back(process_frame);
             if (dragging) {
                 phase.recompute.push_back(app.timing.recompute_ms);
                 phase.figures.push_back(app.timing.figures_ms);
@@ -316,8 +418,15 @@ int main(int argc, char** argv) {
                         static_cast<double>(app.fonts.scale), app.entries.size(),
                         app.entries.empty() ? 0 : app.entries.front().result.num_pairs(),
                         static_cast<long long>(app.state.lab.setup.target_context()));
+            const auto between = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+            std::printf("  start to first frame with the plots  %7.0f ms  (from process start)\n", first_plots_s * 1000.0);
+            std::printf("  start to first frame                 %7.0f ms  (from main() %.0f ms: window %.0f, fonts %.0f, "
+                        "init %.0f, first frame %.0f)\n",
+                        first_frame_s * 1000.0, first_frame_main_s * 1000.0, between(main_start, window_ready),
+                        between(window_ready, fonts_ready), between(fonts_ready, init_done),
+                        first_frame_main_s * 1000.0 - between(main_start, init_done));
             idle_phase.Print("unchanged");
-            drag_phase.Print("rope_theta changed every frame");
+            drag_phase.Print("rope_theta changed every frame (a slider drag)");
             std::printf("  attention tab, rope_theta changed every frame, %d frames:\n", attention_frames);
             std::printf("    frame (wall)        %s\n", BenchPhase::Stats(attention_phase.frame).c_str());
             std::printf("    UI build (CPU)      %s\n", BenchPhase::Stats(attention_phase.cpu).c_str());
@@ -335,6 +444,7 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
+    delete atlas;
     glfwDestroyWindow(window);
     glfwTerminate();
     return exit_status;

@@ -29,6 +29,10 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+1 .. Ctrl+4", "Show the RoPE plots, the attention kernel, the LongRoPE search, the engines"},
     {"P", "Pin the current settings as A / unpin"},
     {"F", "Fit every plot (undo zoom and pan)"},
+    {"F5", "Presentation mode on / off (light theme, large text, the chosen plots and sliders)"},
+    {"Escape", "Leave a maximised plot, or presentation mode"},
+    {"Double-click a plot's title", "Maximise the plot (fill the workspace) / restore"},
+    {"Drag a legend", "Move it; right-click a plot to collapse its legend or put it back"},
     {"F1", "This list"},
     {"F12", "Save a screenshot of the window (PNG, export directory)"},
     {"Ctrl+Q", "Quit (the state is saved)"},
@@ -54,6 +58,9 @@ void handle_shortcuts(App& app) {
     for (int i = 0; i < 4; ++i)
         if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_1 + i, false)) app.state.view.workspace = kAllWorkspaces[i];
     if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) app.show_help = true;
+    if (ImGui::IsKeyPressed(GLFW_KEY_F5, false)) app.state.view.presentation.active = !app.state.view.presentation.active;
+    if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) && !typing && !PlotWidget::Maximised() && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId))
+        app.state.view.presentation.active = false;
     if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) app.screenshot_request = window_screenshot_path(app);
     if (!ctrl && !typing && !io.KeyAlt) {
         if (ImGui::IsKeyPressed(GLFW_KEY_P, false)) app_pin(app, true);
@@ -135,6 +142,13 @@ void draw_menu_bar(App& app) {
         ImGui::Separator();
         ImGui::MenuItem("Control panel", nullptr, &app.state.view.show_controls);
         Tooltip("Hide the controls and the formula to give the plots the whole window (e.g. on a projector).");
+        ImGui::SetNextItemWidth(200.0f * UiScale());
+        float text = app.state.view.plot_text_scale;
+        if (SliderFloatClear("plot text size", &text, 0.75f, 2.5f, "%.2fx")) app.state.view.plot_text_scale = text;
+        Tooltip("Every plot's text (ticks, legends, captions, labels) relative to the default; never below 11 px. "
+                "Exports keep their own size.");
+        ImGui::Separator();
+        draw_presentation_menu(app);
         ImGui::Separator();
         for (const auto& id : plot_ids()) {
             PlotView& view = app.state.view.plots[id];

@@ -14,7 +14,25 @@
 
 namespace ropescope::gui {
 
+PlotWidget* PlotWidget::maximised_ = nullptr;
+int PlotWidget::refresh_budget_ = 1 << 20;
+int PlotWidget::longest_wait_ = 0;
+int PlotWidget::longest_wait_now_ = 0;
+
 namespace {
+// A plot waits at most this many frames for its refresh.
+constexpr int kMaxWaitFrames = 4;
+}  // namespace
+
+void PlotWidget::BeginFrame(int refreshes) {
+    refresh_budget_ = refreshes;
+    longest_wait_ = longest_wait_now_;
+    longest_wait_now_ = 0;
+}
+
+namespace {
+
+Theme g_plot_theme = dark_theme();
 
 ImVec2 at(ImVec2 origin, Vec2 p) { return ImVec2(origin.x + p.x, origin.y + p.y); }
 
@@ -91,8 +109,14 @@ void draw_text(ImDrawList* dl, ImVec2 origin, const Primitive& p, const Fonts& f
     }
 }
 
+// Line widths on screen are whole pixels: ImGui then antialiases thick lines with its baked line
+// texture (2 triangles a segment) instead of geometry fringes (6 or more), which is most of what
+// a software GL rasterizes for a plot. The exported files keep the exact widths.
+float screen_width(float width) { return std::max(1.0f, std::round(width)); }
+
 void draw_polyline(ImDrawList* dl, ImVec2 origin, const Primitive& p) {
     const ImU32 color = to_imu32(p.color);
+    const float width = screen_width(p.width);
     // Non-finite points break the line (the layout already splits runs; this is a guard).
     std::vector<Vec2> run;
     std::vector<ImVec2> pts;
@@ -100,7 +124,7 @@ void draw_polyline(ImDrawList* dl, ImVec2 origin, const Primitive& p) {
         for (const auto& piece : dash_polyline(run, p.style, p.width)) {
             pts.clear();
             for (const Vec2 v : piece) pts.push_back(at(origin, v));
-            dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), color, ImDrawFlags_None, p.width);
+            dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), color, ImDrawFlags_None, width);
         }
         run.clear();
     };
@@ -114,7 +138,7 @@ void draw_polyline(ImDrawList* dl, ImVec2 origin, const Primitive& p) {
 void draw_stroke_rect(ImDrawList* dl, ImVec2 origin, const Primitive& p) {
     const ImVec2 pts[4] = {at(origin, {p.rect.x0, p.rect.y0}), at(origin, {p.rect.x1, p.rect.y0}),
                            at(origin, {p.rect.x1, p.rect.y1}), at(origin, {p.rect.x0, p.rect.y1})};
-    dl->AddPolyline(pts, 4, to_imu32(p.color), ImDrawFlags_Closed, p.width);
+    dl->AddPolyline(pts, 4, to_imu32(p.color), ImDrawFlags_Closed, screen_width(p.width));
 }
 
 GLuint upload_image(const Primitive& p) {
@@ -145,7 +169,17 @@ bool is_heatmap_image(const Primitive& p, const Figure& figure) {
     return map && has_area(p.clip) && p.image_width == map->columns && p.image_height == map->rows;
 }
 
+// The legend (box) of a panel under the mouse, or -1.
+int legend_box_at(const Canvas& canvas, Vec2 m) {
+    for (std::size_t p = 0; p < canvas.panels.size(); ++p)
+        if (canvas.panels[p].legend_box.contains(m)) return static_cast<int>(p);
+    return -1;
+}
+
 }  // namespace
+
+void SetPlotTheme(const Theme& theme) { g_plot_theme = theme; }
+const Theme& PlotTheme() { return g_plot_theme; }
 
 Figure apply_view(const Figure& figure, const PlotView& view) {
     Figure out = figure;
@@ -159,13 +193,45 @@ Figure apply_view(const Figure& figure, const PlotView& view) {
             panel.y.max = view.y->max;
         }
         for (auto& series : panel.series) series.visible = series.visible && !view.hidden.contains(series_key(series));
+        if (view.legend_anchor) panel.legend_anchor = view.legend_anchor;
+        panel.legend_collapsed = panel.legend_collapsed || view.legend_collapsed;
     }
     return out;
 }
 
 PlotWidget::~PlotWidget() {
+    if (maximised_ == this) maximised_ = nullptr;
     ReleaseTextures();
     ReleaseCache();
+}
+
+void PlotWidget::SetBusy(bool busy) {
+    if (busy && !busy_) busy_since_ = ImGui::GetTime();
+    busy_ = busy;
+}
+
+void PlotWidget::ToggleMaximised() {
+    maximised_ = maximised_ == this ? nullptr : this;
+}
+
+void PlotWidget::BusyMark(ImDrawList* dl, ImVec2 origin) const {
+    // Only a recompute that takes noticeably long gets a mark (a drag's frames stay clean).
+    const double age = ImGui::GetTime() - busy_since_;
+    if (!busy_ || age < 0.15) return;
+    const float font = ImGui::GetFontSize();
+    const char* text = "updating\u2026";
+    const ImVec2 size = ImGui::CalcTextSize(text);
+    const float r = font * 0.4f, pad = font * 0.35f;
+    const ImVec2 box_max(origin.x + width_ - pad, origin.y + pad + size.y + pad * 2);
+    const ImVec2 box_min(box_max.x - size.x - r * 2 - pad * 4, origin.y + pad);
+    const Theme& theme = PlotTheme();
+    dl->AddRectFilled(box_min, box_max, to_imu32(theme.plot_background), font * 0.3f);
+    dl->AddRect(box_min, box_max, to_imu32(theme.axis), font * 0.3f);
+    const ImVec2 centre(box_min.x + pad + r, (box_min.y + box_max.y) * 0.5f);
+    const float start = static_cast<float>(age * 6.0);
+    dl->PathArcTo(centre, r, start, start + 4.2f, 16);
+    dl->PathStroke(to_imu32(theme.text), ImDrawFlags_None, std::max(1.5f, font * 0.12f));
+    dl->AddText(ImVec2(centre.x + r + pad, (box_min.y + box_max.y - size.y) * 0.5f), to_imu32(theme.text), text);
 }
 
 void PlotWidget::ReleaseTextures() {
@@ -196,7 +262,7 @@ bool PlotWidget::RenderCache(const Fonts& fonts, const PlotHooks& hooks) {
     if (!cache_texture_ || w != cache_width_ || h != cache_height_) {
         if (!cache_texture_) glGenTextures(1, &cache_texture_);
         glBindTexture(GL_TEXTURE_2D, cache_texture_);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, w, h, 0, GL_RGB, GL_UNSIGNED_BYTE, nullptr);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
         glBindTexture(GL_TEXTURE_2D, 0);
@@ -227,7 +293,7 @@ bool PlotWidget::RenderCache(const Fonts& fonts, const PlotHooks& hooks) {
     data.DisplayPos = ImVec2(0, 0);
     data.DisplaySize = ImVec2(width_, height_);
     data.FramebufferScale = fb_scale;
-    const Color background = dark_theme().background;
+    const Color background = PlotTheme().background;
     glDisable(GL_SCISSOR_TEST);
     glClearColor(static_cast<float>(background.r) / 255.0f, static_cast<float>(background.g) / 255.0f,
                  static_cast<float>(background.b) / 255.0f, 1.0f);
@@ -242,7 +308,7 @@ bool PlotWidget::RenderCache(const Fonts& fonts, const PlotHooks& hooks) {
 void PlotWidget::Relayout(const Figure& figure, const PlotView& view, float width, float height, float scale) {
     const auto start = std::chrono::steady_clock::now();
     shown_ = apply_view(figure, view);
-    canvas_ = layout_figure(shown_, dark_theme(), width, height, scale);
+    canvas_ = layout_figure(shown_, PlotTheme(), width, height, scale);
     ReleaseTextures();
     textures_.assign(canvas_.primitives.size(), 0);
     last_layout_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -250,36 +316,95 @@ void PlotWidget::Relayout(const Figure& figure, const PlotView& view, float widt
 
 void PlotWidget::Draw(const char* id, const Figure& figure, std::uint64_t figure_generation, PlotView& view,
                       ImVec2 size, const Fonts& fonts, float scale, const PlotHooks& hooks) {
+    args_ = Args{id, &figure, figure_generation, &view, hooks, ImGui::GetFrameCount()};
+    if (maximised_) {
+        // Another plot fills the workspace (over this one), or this one does: keep the place only.
+        const ImVec2 cursor = ImGui::GetCursorScreenPos();
+        ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
+        if (maximised_ == this)
+            ImGui::GetWindowDrawList()->AddText(ImVec2(cursor.x + 8, cursor.y + 8), kMutedColor,
+                                                "maximised (Escape restores)");
+        return;
+    }
+    DrawAt(id, figure, figure_generation, view, size, fonts, scale, hooks);
+}
+
+void PlotWidget::DrawMaximised(ImVec2 pos, ImVec2 size, const Fonts& fonts, float scale) {
+    PlotWidget* w = maximised_;
+    if (!w) return;
+    if (w->args_.frame != ImGui::GetFrameCount() || !w->args_.figure || !w->args_.view) {
+        maximised_ = nullptr;  // its owner did not draw it this frame (another tab): back to normal
+        return;
+    }
+    ImGui::SetNextWindowPos(pos);
+    ImGui::SetNextWindowSize(size);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, to_imvec4(PlotTheme().background));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4.0f * scale, 4.0f * scale));
+    ImGui::Begin("##maximised_plot", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoFocusOnAppearing);
+    ImGui::PopStyleVar();
+    if (ImGui::SmallButton("Back")) maximised_ = nullptr;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to every plot (Escape, or double-click the plot's title).");
+    ImGui::SameLine();
+    ImGui::TextDisabled("maximised: double-click the title or press Escape to restore");
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) maximised_ = nullptr;
+    if (maximised_ == w) {
+        const Args a = w->args_;
+        w->DrawAt(a.id.c_str(), *a.figure, a.generation, *a.view, ImGui::GetContentRegionAvail(), fonts, scale, a.hooks);
+    }
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+void PlotWidget::DrawAt(const char* id, const Figure& figure, std::uint64_t figure_generation, PlotView& view,
+                        ImVec2 size, const Fonts& fonts, float scale, const PlotHooks& hooks) {
     size.x = std::max(size.x, 60.0f);
     size.y = std::max(size.y, 60.0f);
     const float width = std::floor(size.x), height = std::floor(size.y);
     last_layout_ms_ = 0;
     ++stable_frames_;
-    if (figure_generation != generation_ || view.version != view_version_ || width != width_ || height != height_ ||
-        scale != scale_) {
+    const Theme& theme = PlotTheme();
+    const bool resized = width != width_ || height != height_ || scale != scale_ || theme.kind != theme_kind_ ||
+                         theme.text_scale != text_scale_;
+    const bool changed = figure_generation != generation_ || view.version != view_version_;
+    // New data (not a new size or view) may wait a few frames if this frame's refreshes are spent,
+    // or if another plot has waited longer: its last picture stays up meanwhile.
+    const bool may_wait = !resized && view.version == view_version_ && cache_valid_ && !hooks.draw_heatmap;
+    const bool defer = changed && may_wait && waiting_ < kMaxWaitFrames &&
+                       (refresh_budget_ <= 0 || waiting_ < longest_wait_);
+    if (defer) {
+        ++waiting_;
+        longest_wait_now_ = std::max(longest_wait_now_, waiting_);
+    } else if (changed || resized) {
+        --refresh_budget_;
+        waiting_ = 0;
         Relayout(figure, view, width, height, scale);
         generation_ = figure_generation;
         view_version_ = view.version;
         width_ = width;
         height_ = height;
         scale_ = scale;
+        theme_kind_ = theme.kind;
+        text_scale_ = theme.text_scale;
         stable_frames_ = 0;
     }
     const ImVec2 cursor = ImGui::GetCursorScreenPos();
     const ImVec2 origin(std::floor(cursor.x), std::floor(cursor.y));  // whole pixels: crisp lines, exact blits
-    ImGui::InvisibleButton(id, ImVec2(width, height), ImGuiButtonFlags_MouseButtonLeft);
+    ImGui::InvisibleButton(id, ImVec2(width, height), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(origin, ImVec2(origin.x + width, origin.y + height), true);
-    // Plots with a GPU heatmap are drawn live (their shader output is cached by the renderer), and
-    // so is a plot that changed this frame: while a slider is dragged it changes every frame, and
-    // an offscreen pass per plot would cost a software GL more than drawing it in the main pass.
-    const bool live = (hooks.gpu_heatmap && hooks.draw_heatmap) || stable_frames_ == 0;
+    // Plots with a GPU heatmap are drawn live (their shader output is cached by the renderer);
+    // the others render into their cache when they change, and every frame blits it (a deferred
+    // refresh keeps blitting the previous picture).
+    const bool live = hooks.gpu_heatmap && hooks.draw_heatmap;
     if (!live && (cache_valid_ || RenderCache(fonts, hooks))) {
         blit_ = BlitRequest{cache_fbo_, cache_width_, cache_height_, origin};
         AddBlit(dl, &blit_);
     } else
         DrawCanvas(dl, origin, fonts, hooks);
     Interact(view, origin, hooks);
+    BusyMark(dl, origin);
     dl->PopClipRect();
 }
 
@@ -287,6 +412,9 @@ void PlotWidget::DrawCanvas(ImDrawList* dl, ImVec2 origin, const Fonts& fonts, c
     std::set<int> heatmap_drawn;
     for (std::size_t i = 0; i < canvas_.primitives.size(); ++i) {
         const Primitive& p = canvas_.primitives[i];
+        // The canvas background: the window and the cache are cleared to that colour already (one
+        // full layer less for a software GL to blend on every changed frame).
+        if (i == 0 && p.type == Primitive::Type::FillRect && p.color == PlotTheme().background) continue;
         const bool clipped = has_area(p.clip);
         if (clipped) dl->PushClipRect(at(origin, {p.clip.x0, p.clip.y0}), at(origin, {p.clip.x1, p.clip.y1}), true);
         switch (p.type) {
@@ -300,11 +428,21 @@ void PlotWidget::DrawCanvas(ImDrawList* dl, ImVec2 origin, const Fonts& fonts, c
                 if (p.points.empty()) break;
                 // Explicit segment counts: hundreds of small dots, each as round as the eye can tell.
                 if (p.color.a > 0)
-                    dl->AddCircleFilled(at(origin, p.points[0]), p.radius, to_imu32(p.color), p.radius < 4 ? 8 : 16);
+                    dl->AddCircleFilled(at(origin, p.points[0]), p.radius, to_imu32(p.color), p.radius < 4 ? 8 : 12);
                 if (p.width > 0)
-                    dl->AddCircle(at(origin, p.points[0]), p.radius, to_imu32(p.stroke_color), p.radius < 6 ? 12 : 20,
-                                  p.width);
+                    dl->AddCircle(at(origin, p.points[0]), p.radius, to_imu32(p.stroke_color), p.radius < 6 ? 10 : 16,
+                                  screen_width(p.width));
                 break;
+            case Primitive::Type::Polygon: {
+                if (p.points.size() < 3) break;
+                ImVec2 pts[16];
+                const int count = static_cast<int>(std::min<std::size_t>(p.points.size(), 16));
+                for (int k = 0; k < count; ++k) pts[k] = at(origin, p.points[static_cast<std::size_t>(k)]);
+                if (p.color.a > 0) dl->AddConvexPolyFilled(pts, count, to_imu32(p.color));
+                if (p.width > 0)
+                    dl->AddPolyline(pts, count, to_imu32(p.stroke_color), ImDrawFlags_Closed, screen_width(p.width));
+                break;
+            }
             case Primitive::Type::Text: draw_text(dl, origin, p, fonts); break;
             case Primitive::Type::Image: {
                 if (is_heatmap_image(p, shown_) && hooks.gpu_heatmap && hooks.gpu_heatmap(p.panel_index) &&
@@ -326,6 +464,58 @@ void PlotWidget::DrawCanvas(ImDrawList* dl, ImVec2 origin, const Fonts& fonts, c
     }
 }
 
+void PlotWidget::Legend(PlotView& view, ImVec2 origin, Vec2 mouse, bool hovered) {
+    // A collapsed legend lists its entries on hover and expands on click.
+    const int box_panel = hovered ? legend_box_at(canvas_, mouse) : -1;
+    if (box_panel < 0) return;
+    const PanelLayout& l = canvas_.panels[static_cast<std::size_t>(box_panel)];
+    if (!l.legend_collapsed) return;
+    const auto& series = shown_.panels[static_cast<std::size_t>(box_panel)].series;
+    ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    ImGui::BeginTooltip();
+    const float swatch = ImGui::GetTextLineHeight() * 0.7f;
+    for (const int index : l.legend_series) {
+        const Series& s = series[static_cast<std::size_t>(index)];
+        const ImVec2 pos = ImGui::GetCursorScreenPos();
+        const float pad = (ImGui::GetTextLineHeight() - swatch) * 0.5f;
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(pos.x, pos.y + pad), ImVec2(pos.x + swatch, pos.y + pad + swatch),
+                                                  to_imu32(s.color), 2.0f);
+        ImGui::Dummy(ImVec2(swatch, ImGui::GetTextLineHeight()));
+        ImGui::SameLine();
+        if (s.visible) ImGui::TextUnformatted(s.label.c_str());
+        else ImGui::TextDisabled("%s (hidden)", s.label.c_str());
+    }
+    ImGui::TextDisabled("click: show the whole legend");
+    ImGui::EndTooltip();
+    (void)origin;
+    if (ImGui::IsItemClicked(ImGuiMouseButton_Left) && !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+        view.legend_collapsed = false;
+        ++view.version;
+    }
+}
+
+void PlotWidget::ContextMenu(PlotView& view) {
+    if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) ImGui::OpenPopup("##plot_menu");
+    if (!ImGui::BeginPopup("##plot_menu")) return;
+    if (ImGui::MenuItem(IsMaximised() ? "Restore (show every plot)" : "Maximise", "double-click title")) ToggleMaximised();
+    if (ImGui::MenuItem("Fit", "double-click plot", false, view.x || view.y)) {
+        view.x.reset();
+        view.y.reset();
+        ++view.version;
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem(view.legend_collapsed ? "Show the whole legend" : "Collapse the legend to one line")) {
+        view.legend_collapsed = !view.legend_collapsed;
+        ++view.version;
+    }
+    if (ImGui::MenuItem("Put the legend back in its automatic place", nullptr, false, view.legend_anchor.has_value())) {
+        view.legend_anchor.reset();
+        ++view.version;
+    }
+    ImGui::TextDisabled("drag the legend to move it");
+    ImGui::EndPopup();
+}
+
 void PlotWidget::Interact(PlotView& view, ImVec2 origin, const PlotHooks& hooks) {
     ImGuiIO& io = ImGui::GetIO();
     const bool hovered = ImGui::IsItemHovered();
@@ -338,18 +528,57 @@ void PlotWidget::Interact(PlotView& view, ImVec2 origin, const PlotHooks& hooks)
     const auto range_x = [&](const PanelLayout& l) { return view.x.value_or(Range{l.x_min, l.x_max}); };
     const auto range_y = [&](const PanelLayout& l) { return view.y.value_or(Range{l.y_min, l.y_max}); };
 
+    ContextMenu(view);
+
+    // Dragging a legend moves it (inside the plot, as a fraction of the plot area).
+    if (ImGui::IsItemActivated() && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+        legend_drag_panel_ = hovered ? legend_box_at(canvas_, mouse) : -1;
+        if (legend_drag_panel_ >= 0) {
+            const Rect& box = canvas_.panels[static_cast<std::size_t>(legend_drag_panel_)].legend_box;
+            legend_grab_ = Vec2{mouse.x - box.x0, mouse.y - box.y0};
+        }
+    }
+    if (!active) legend_drag_panel_ = -1;
+    if (legend_drag_panel_ >= 0 && legend_drag_panel_ < static_cast<int>(canvas_.panels.size())) {
+        if (ImGui::IsMouseDragging(ImGuiMouseButton_Left, 4.0f)) {
+            const PanelLayout& l = canvas_.panels[static_cast<std::size_t>(legend_drag_panel_)];
+            const float w = std::max(1.0f, l.plot.width()), h = std::max(1.0f, l.plot.height());
+            const LegendAnchor anchor{std::clamp((mouse.x - legend_grab_.x - l.plot.x0) / w, 0.0f, 1.0f),
+                                      std::clamp((mouse.y - legend_grab_.y - l.plot.y0) / h, 0.0f, 1.0f)};
+            if (!view.legend_anchor || !(*view.legend_anchor == anchor)) {
+                view.legend_anchor = anchor;
+                ++view.version;
+            }
+            ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
+            return;
+        }
+    }
+
+    Legend(view, origin, mouse, hovered);
+
     // Legend: click toggles the series (by its stable key).
     if (legend_series >= 0) {
         ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
         const auto& series = shown_.panels[static_cast<std::size_t>(legend_panel)].series;
-        if (ImGui::IsItemClicked(ImGuiMouseButton_Left) && legend_series < static_cast<int>(series.size())) {
+        if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && ImGui::IsItemHovered() &&
+            ImGui::GetMouseDragDelta(ImGuiMouseButton_Left).x == 0 && ImGui::GetMouseDragDelta(ImGuiMouseButton_Left).y == 0 &&
+            legend_series < static_cast<int>(series.size())) {
             const std::string key = series_key(series[static_cast<std::size_t>(legend_series)]);
             if (!view.hidden.erase(key)) view.hidden.insert(key);
             ++view.version;
             drag_panel_ = -1;
             return;
         }
-        ImGui::SetTooltip("Click to %s this series", series.empty() ? "toggle" : "show or hide");
+        ImGui::SetTooltip("Click to %s this series; drag to move the legend; right-click for more",
+                          series.empty() ? "toggle" : "show or hide");
+        return;
+    }
+    if (hovered && legend_box_at(canvas_, mouse) >= 0) return;  // over the legend box: no zoom, no crosshair
+
+    // Double-click outside the data (title, axes, caption): maximise or restore.
+    if (hovered && panel < 0 && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+        ToggleMaximised();
+        drag_panel_ = -1;
         return;
     }
 
@@ -393,7 +622,7 @@ void PlotWidget::Interact(PlotView& view, ImVec2 origin, const PlotHooks& hooks)
 void PlotWidget::Crosshair(ImDrawList* dl, ImVec2 origin, int panel_index, ImVec2 mouse, const PlotHooks& hooks) {
     const PanelLayout& l = canvas_.panels[static_cast<std::size_t>(panel_index)];
     const Panel& panel = shown_.panels[static_cast<std::size_t>(panel_index)];
-    const Theme theme = dark_theme();
+    const Theme& theme = PlotTheme();
     Color line = theme.axis;
     line.a = 150;
     dl->AddLine(at(origin, {mouse.x, l.plot.y0}), at(origin, {mouse.x, l.plot.y1}), to_imu32(line), 1.0f);

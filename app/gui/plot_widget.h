@@ -27,6 +27,11 @@
 
 namespace ropescope::gui {
 
+// The theme every plot is drawn with this frame (dark normally, light in presentation mode) and its
+// text scale (the "plot text size" setting). Set by the app once per frame.
+void SetPlotTheme(const Theme& theme);
+const Theme& PlotTheme();
+
 // Optional per-plot behaviour supplied by the owner (the heatmap plot uses all three).
 struct PlotHooks {
     // True if the heatmap of `panel` is drawn by `draw_heatmap` (the CPU image is then skipped).
@@ -51,6 +56,23 @@ public:
 
     // The figure as last drawn (view applied): what "Export current plot" writes.
     const Figure& Shown() const { return shown_; }
+    // Marks the plot stale (a slow recompute is running): a busy mark shows over it until cleared.
+    void SetBusy(bool busy);
+
+    // Maximise: one plot at a time fills the workspace (double-click its title or margins, the
+    // toolbar button, or the context menu; Escape or Back restores). While a plot is maximised
+    // the others skip their drawing.
+    bool IsMaximised() const { return maximised_ == this; }
+    void ToggleMaximised();
+    // The maximised plot, if any.
+    static PlotWidget* Maximised() { return maximised_; }
+    // Starts a frame: at most `refreshes` changed plots are laid out and re-rendered in it; the
+    // others keep showing their last picture for a frame or a few (longest waiting first), so a
+    // slider drag that changes every plot costs a bounded amount per frame.
+    static void BeginFrame(int refreshes);
+    // Draws the maximised plot over `pos`/`size` (the workspace); the app calls it after the
+    // workspace, in the same frame as the plot's own Draw.
+    static void DrawMaximised(ImVec2 pos, ImVec2 size, const Fonts& fonts, float scale);
     const Canvas& Layout() const { return canvas_; }
     // Times the canvas was rendered into its cache texture.
     int CacheRenders() const { return cache_renders_; }
@@ -59,7 +81,12 @@ public:
     void ReleaseTextures();
 
 private:
+    void DrawAt(const char* id, const Figure& figure, std::uint64_t figure_generation, PlotView& view, ImVec2 size,
+                const Fonts& fonts, float scale, const PlotHooks& hooks);
     void Relayout(const Figure& figure, const PlotView& view, float width, float height, float scale);
+    void Legend(PlotView& view, ImVec2 origin, Vec2 mouse, bool hovered);
+    void ContextMenu(PlotView& view);
+    void BusyMark(ImDrawList* draw_list, ImVec2 origin) const;
     void DrawCanvas(ImDrawList* draw_list, ImVec2 origin, const Fonts& fonts, const PlotHooks& hooks);
     void Interact(PlotView& view, ImVec2 origin, const PlotHooks& hooks);
     void Crosshair(ImDrawList* draw_list, ImVec2 origin, int panel, ImVec2 mouse, const PlotHooks& hooks);
@@ -81,9 +108,30 @@ private:
     double last_layout_ms_ = 0;
     int cache_renders_ = 0;
     int stable_frames_ = 0;         // frames since the last layout change
+    ThemeKind theme_kind_ = ThemeKind::Dark;
+    float text_scale_ = 1;
     // Drag state.
     int drag_panel_ = -1;
     int drag_axes_ = 0;  // 1: x, 2: y, 3: both
+    int legend_drag_panel_ = -1;    // dragging this panel's legend
+    Vec2 legend_grab_;              // mouse - legend top-left when the drag started
+    // Busy mark.
+    bool busy_ = false;
+    double busy_since_ = 0;
+    // What the last Draw was given, for the maximised view (valid for the rest of that frame).
+    struct Args {
+        std::string id;
+        const Figure* figure = nullptr;
+        std::uint64_t generation = 0;
+        PlotView* view = nullptr;
+        PlotHooks hooks;
+        int frame = -1;
+    } args_;
+    static PlotWidget* maximised_;
+    static int refresh_budget_;       // refreshes left this frame
+    static int longest_wait_;         // the longest any plot waited, last frame
+    static int longest_wait_now_;     // ... this frame
+    int waiting_ = 0;                 // frames this plot has shown an outdated picture
 };
 
 // Applies a PlotView (zoom ranges, hidden series) to a figure, for layout or export.

@@ -66,7 +66,7 @@ PlotHooks heatmap_hooks(App& app) {
                           std::string(method_label(b->kind)).c_str(), fmt(cb, 4).c_str(), fmt(ca - cb, 4).c_str());
         } else {
             std::snprintf(text, sizeof text,
-                          "position m = %lld, pair %d\ncos(m theta'_i) = %s\ntheta'_i = %s rad/token, wavelength %s tokens",
+                          "position m = %lld, pair %d\ncos(m·θ′ᵢ) = %s\nθ′ᵢ = %s rad/token, wavelength %s tokens",
                           static_cast<long long>(m), pair, fmt(rotation_cos(*a, m, pair), 4).c_str(),
                           fmt(row.inv_freq, 4).c_str(), fmt(row.wavelength, 5).c_str());
         }
@@ -87,14 +87,14 @@ void Toolbar(App& app, const std::string& id, PlotView& view) {
     const float full = ImGui::GetContentRegionAvail().x;
     if (id == "decay") {
         ImGui::Checkbox("q = k", &o.decay_logit);
-        Tooltip("The logit between identical query and key vectors at each distance: mean_i cos(distance theta'_i).\n"
+        Tooltip("The logit between identical query and key vectors at each distance: meanᵢ cos(distance · θ′ᵢ).\n"
                 "CLI: --decay-logit.");
         ImGui::SameLine();
         ImGui::Checkbox("bound", &o.decay_bound);
         Tooltip("RoFormer's relative upper bound on |q.k| with distance (dashed).");
         ImGui::SameLine();
-        ImGui::Checkbox("x attn^2", &o.decay_attention_factor);
-        Tooltip("Multiply by attention_factor^2: YaRN and LongRoPE scale cos and sin by attention_factor, so the "
+        ImGui::Checkbox("× attn²", &o.decay_attention_factor);
+        Tooltip("Multiply by attention_factor²: YaRN and LongRoPE scale cos and sin by attention_factor, so the "
                 "logits scale by its square (DeepSeek's mscale_all_dim too).\n"
                 "HF: rope_scaling.attention_factor / mscale.");
         ImGui::SameLine();
@@ -106,7 +106,7 @@ void Toolbar(App& app, const std::string& id, PlotView& view) {
         }
         Tooltip("Distances on a log axis (1 .. L') or a linear one (0 .. L').");
     } else if (id == "heatmap") {
-        const float combo_width = 104.0f * s;
+        const float combo_width = 92.0f * s;
         ImGui::SetNextItemWidth(combo_width);
         const int n = static_cast<int>(app.entries.size());
         const int shown = n > 0 ? std::clamp(o.heatmap_method, 0, n - 1) : 0;
@@ -117,9 +117,9 @@ void Toolbar(App& app, const std::string& id, PlotView& view) {
                     o.heatmap_method = i;
             ImGui::EndCombo();
         }
-        Tooltip("The method whose rotations cos(m theta'_i) are shown.");
+        Tooltip("The method whose rotations cos(m·θ′ᵢ) are shown.");
         ImGui::SameLine();
-        ImGui::TextUnformatted("minus");
+        ImGui::TextUnformatted("−");
         ImGui::SameLine();
         ImGui::SetNextItemWidth(combo_width);
         const bool comparing = o.heatmap_compare >= 0 && o.heatmap_compare < n && o.heatmap_compare != shown;
@@ -133,9 +133,9 @@ void Toolbar(App& app, const std::string& id, PlotView& view) {
             }
             ImGui::EndCombo();
         }
-        Tooltip("Show the difference of two methods' cos(m theta'_i) (range -2..2).");
+        Tooltip("Show the difference of two methods' cos(m·θ′ᵢ) (range −2..2).");
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(std::max(70.0f * s, full - (ImGui::GetCursorPosX() - start_x) - right_width -
+        ImGui::SetNextItemWidth(std::max(60.0f * s, full - (ImGui::GetCursorPosX() - start_x) - right_width -
                                                         ImGui::GetStyle().ItemSpacing.x));
         std::int64_t positions = o.heatmap_positions;
         if (SliderInt64Log("##hm_positions", &positions, 16, kMaxContext, "m to %lld")) {
@@ -160,7 +160,7 @@ void Toolbar(App& app, const std::string& id, PlotView& view) {
     const float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + style.ItemSpacing.x;
     if (used <= right_x) ImGui::SameLine(right_x);
     else ImGui::SetCursorPosX(right_x);
-    FitExportButtons(app, view, app.plots[id].widget->Shown(), id);
+    FitExportButtons(app, view, *app.plots[id].widget, id);
     ImGui::PopStyleVar(2);
 }
 
@@ -233,7 +233,7 @@ void draw_plots_panel(App& app) {
         PlotView& view = app.state.view.plots[id];
         if (i % static_cast<std::size_t>(columns) != 0) ImGui::SameLine(0, gap);
         ImGui::PushID(id.c_str());
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, to_imvec4(dark_theme().background));
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, to_imvec4(PlotTheme().background));
         ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4.0f * s, 4.0f * s));
         // No child background: the plot (a blit of its cached picture) covers the cell; only the
         // toolbar strip is filled, so a software GL does not paint the cell twice.
@@ -247,10 +247,11 @@ void draw_plots_panel(App& app) {
         const float toolbar_bottom = ImGui::GetCursorScreenPos().y;
         cell_dl->ChannelsSetCurrent(0);
         cell_dl->AddRectFilled(cell_min, ImVec2(cell_min.x + cell_w, toolbar_bottom),
-                               to_imu32(dark_theme().background), ImGui::GetStyle().ChildRounding,
+                               to_imu32(PlotTheme().background), ImGui::GetStyle().ChildRounding,
                                ImDrawFlags_RoundCornersTop);
         cell_dl->ChannelsMerge();
         const ImVec2 plot_size = ImGui::GetContentRegionAvail();
+        slot.widget->SetBusy(app.applied_serial < app.serial);
         slot.widget->Draw(plot_name(id), slot.figure, slot.generation, view, plot_size, app.fonts, s,
                           id == "heatmap" ? hooks_heatmap : PlotHooks{});
         app.timing.layout_ms += slot.widget->LastLayoutMs();

@@ -451,7 +451,7 @@ void PlotCell(App& app, const char* id, const char* export_name, const Figure& f
     ImGui::SetCursorPosY(toolbar_y);
     ImGui::SetCursorPosX(start_x + full - right_width);
     ImGui::BeginDisabled(empty_text != nullptr);  // nothing drawn yet: nothing to fit or export
-    FitExportButtons(app, view, widget.Shown(), export_name);
+    FitExportButtons(app, view, widget, export_name);
     ImGui::EndDisabled();
     ImGui::PopStyleVar(2);
     ImGui::SetCursorPosY(std::max(after_y, ImGui::GetCursorPosY()));

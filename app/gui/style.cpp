@@ -11,64 +11,70 @@ constexpr const char* kSans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 constexpr const char* kSansBold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
 constexpr const char* kMono = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
 
-// Latin-1, Greek, general punctuation, super/subscripts, arrows, maths operators.
-const ImWchar kGlyphRanges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
-                                0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+// Latin-1, Greek letters, dashes, primes, super/subscripts, a few arrows and maths signs, the
+// triangles and dot of the UI: what the plots and panels write (the text metrics of the core know
+// the same characters, scripts/gen_text_metrics.cpp). Few glyphs keep the atlas quick to build.
+const ImWchar kGlyphRanges[] = {0x0020, 0x00FF, 0x0391, 0x03A9, 0x03B1, 0x03C9, 0x2013, 0x2014, 0x2026, 0x2026,
+                                0x2032, 0x2033, 0x2070, 0x2082, 0x1D62, 0x1D62, 0x2190, 0x2194, 0x21D2, 0x21D2,
+                                0x2202, 0x2202, 0x2206, 0x2206, 0x2211, 0x2212, 0x221A, 0x221A, 0x221E, 0x221E,
+                                0x2248, 0x2248, 0x2260, 0x2260, 0x2264, 0x2265, 0x25B8, 0x25B8, 0x25BE, 0x25BE,
+                                0x25CF, 0x25CF, 0};
+
+// Plot text sizes at scale 1 (the layout asks for any size from 11 px up; the nearest smaller one
+// is drawn, at most ~15% enlarged).
+constexpr float kPlotSizes[] = {11, 12.5f, 14, 16, 18, 20.5f, 23.5f, 27, 31, 36, 42};
+constexpr float kPlotBoldSizes[] = {14, 16, 18, 20.5f, 23.5f, 27, 31, 36, 42};
 
 bool exists(const char* path) {
     std::error_code ec;
     return std::filesystem::is_regular_file(path, ec);
 }
 
-ImFont* add_ttf(const char* path, float px) {
+ImFont* add_ttf(ImFontAtlas* atlas, const char* path, float px) {
     ImFontConfig config;
-    config.OversampleH = 2;
+    config.OversampleH = px < 24 ? 2 : 1;  // large text is sharp without horizontal oversampling
     config.OversampleV = 1;
     config.PixelSnapH = true;
-    return ImGui::GetIO().Fonts->AddFontFromFileTTF(path, std::round(px), &config, kGlyphRanges);
+    return atlas->AddFontFromFileTTF(path, std::round(px), &config, kGlyphRanges);
 }
 
-ImFont* add_default(float px) {
+ImFont* add_default(ImFontAtlas* atlas, float px) {
     ImFontConfig config;
     config.SizePixels = std::round(px);
-    return ImGui::GetIO().Fonts->AddFontDefault(&config);
+    return atlas->AddFontDefault(&config);
 }
 
 }  // namespace
 
-Fonts load_fonts(float scale) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.Fonts->Clear();
+Fonts load_fonts(float scale, ImFontAtlas* atlas) {
+    if (!atlas) atlas = ImGui::GetIO().Fonts;
+    atlas->Clear();
     Fonts fonts;
     fonts.scale = scale;
-    const Theme theme = dark_theme();
     fonts.dejavu = exists(kSans);
     if (fonts.dejavu) {
         const char* bold = exists(kSansBold) ? kSansBold : kSans;
-        fonts.ui = add_ttf(kSans, 15.0f * scale);  // first font added: the default
-        fonts.ui_bold = add_ttf(bold, 15.0f * scale);
-        fonts.mono = add_ttf(exists(kMono) ? kMono : kSans, 13.0f * scale);
-        fonts.plot = add_ttf(kSans, theme.font_size * scale);
-        fonts.plot_title = add_ttf(bold, theme.title_size * scale);
-        fonts.plot_small = add_ttf(kSans, (theme.font_size - 2) * scale);
-        fonts.plot_tiny = add_ttf(kSans, (theme.font_size - 4) * scale);
+        fonts.ui = add_ttf(atlas, kSans, 15.0f * scale);  // first font added: the default
+        fonts.ui_bold = add_ttf(atlas, bold, 15.0f * scale);
+        fonts.mono = add_ttf(atlas, exists(kMono) ? kMono : kSans, 13.0f * scale);
+        for (const float px : kPlotSizes) fonts.plot.push_back(add_ttf(atlas, kSans, px * scale));
+        for (const float px : kPlotBoldSizes) fonts.plot_bold.push_back(add_ttf(atlas, bold, px * scale));
     } else {
         // ProggyClean is a 13 px bitmap font: integer multiples stay crisp.
         const float px = 13.0f * std::max(1.0f, std::round(scale));
-        fonts.ui = fonts.ui_bold = fonts.mono = fonts.plot = fonts.plot_title = fonts.plot_small = fonts.plot_tiny =
-            add_default(px);
+        fonts.ui = fonts.ui_bold = fonts.mono = add_default(atlas, px);
+        fonts.plot = fonts.plot_bold = {fonts.ui};
     }
-    io.Fonts->Build();
+    atlas->Build();
     return fonts;
 }
 
 ImFont* plot_font(const Fonts& fonts, float px, bool bold) {
-    if (bold && fonts.plot_title) return fonts.plot_title;
     // The largest font not larger than px: scaled up, never down. Scaled down, a glyph one pixel
     // tall (a hyphen) can fall between pixel centres and vanish.
     ImFont* best = nullptr;
     ImFont* smallest = nullptr;
-    for (ImFont* font : {fonts.plot, fonts.plot_small, fonts.plot_tiny, fonts.ui}) {
+    for (ImFont* font : bold && !fonts.plot_bold.empty() ? fonts.plot_bold : fonts.plot) {
         if (!font) continue;
         if (!smallest || font->FontSize < smallest->FontSize) smallest = font;
         if (font->FontSize <= px + 0.25f && (!best || font->FontSize > best->FontSize)) best = font;
@@ -76,7 +82,7 @@ ImFont* plot_font(const Fonts& fonts, float px, bool bold) {
     return best ? best : smallest;
 }
 
-void apply_style(float scale) {
+void apply_style(float scale, bool light) {
     ImGuiStyle style;
     ImGui::StyleColorsDark(&style);
     style.WindowPadding = ImVec2(10, 10);
@@ -143,6 +149,29 @@ void apply_style(float scale) {
     c[ImGuiCol_TextSelectedBg] = rgb(0x5b8fd6, 0.35f);
     c[ImGuiCol_NavHighlight] = rgb(0x8fc1ff);
     c[ImGuiCol_ModalWindowDimBg] = rgb(0x000000, 0.5f);
+    if (light) {
+        // Presentation mode: black on white like the light plots, strong accents for a projector.
+        ImGui::StyleColorsLight(&style);
+        c[ImGuiCol_Text] = rgb(0x111111);
+        c[ImGuiCol_TextDisabled] = rgb(0x555555);
+        c[ImGuiCol_WindowBg] = rgb(0xffffff);
+        c[ImGuiCol_ChildBg] = rgb(0xffffff);
+        c[ImGuiCol_PopupBg] = rgb(0xf7f7f7, 0.99f);
+        c[ImGuiCol_Border] = rgb(0xc8c8c8);
+        c[ImGuiCol_FrameBg] = rgb(0xe8eaee);
+        c[ImGuiCol_FrameBgHovered] = rgb(0xdde2ea);
+        c[ImGuiCol_FrameBgActive] = rgb(0xd0d8e6);
+        c[ImGuiCol_MenuBarBg] = rgb(0xf0f0f0);
+        c[ImGuiCol_SliderGrab] = rgb(0x2f6db5);
+        c[ImGuiCol_SliderGrabActive] = rgb(0x1d4f8c);
+        c[ImGuiCol_Button] = rgb(0xe2e6ec);
+        c[ImGuiCol_ButtonHovered] = rgb(0xd2dae6);
+        c[ImGuiCol_ButtonActive] = rgb(0xbfcbdc);
+        c[ImGuiCol_CheckMark] = rgb(0x1d4f8c);
+        c[ImGuiCol_Header] = rgb(0xe2e6ec);
+        c[ImGuiCol_HeaderHovered] = rgb(0xd2dae6);
+        c[ImGuiCol_HeaderActive] = rgb(0xbfcbdc);
+    }
     style.ScaleAllSizes(scale);
     ImGui::GetStyle() = style;
 }

@@ -3,6 +3,8 @@
 
 #include <imgui.h>
 
+#include <vector>
+
 #include "ropescope/color.h"
 
 namespace ropescope::gui {
@@ -11,23 +13,24 @@ struct Fonts {
     ImFont* ui = nullptr;        // 15 px * scale, DejaVu Sans (or the built-in font)
     ImFont* ui_bold = nullptr;
     ImFont* mono = nullptr;      // formula panel
-    ImFont* plot = nullptr;      // theme font_size * scale: tick labels, legend
-    ImFont* plot_title = nullptr;  // theme title_size * scale, bold
-    ImFont* plot_small = nullptr;  // captions
-    ImFont* plot_tiny = nullptr;   // captions shrunk to fit narrow plots
+    std::vector<ImFont*> plot;       // plot text at a ladder of sizes (11 .. 44 px * scale), smallest first
+    std::vector<ImFont*> plot_bold;  // bold titles at a ladder of sizes
     bool dejavu = false;         // false: ImGui's built-in font (fonts-dejavu-core not installed)
     float scale = 1;
 };
 
-// Loads the fonts at `scale` into the current context's atlas (clearing it first).
-// Call before the renderer builds the font texture (or destroy/recreate it after).
-Fonts load_fonts(float scale);
+// Loads the fonts at `scale` into `atlas` (clearing it first) and builds it. Needs no ImGui
+// context (so it can run on a thread while the window opens); with no atlas, the current
+// context's. Call before the renderer builds the font texture (or destroy/recreate it after).
+Fonts load_fonts(float scale, ImFontAtlas* atlas = nullptr);
 
-// The loaded font nearest to `px` (plot text), bold or regular.
+// The loaded plot font for text of `px`: the largest size not above it (scaled up a little when
+// drawn, never down), bold or regular.
 ImFont* plot_font(const Fonts& fonts, float px, bool bold);
 
-// The RopeScope look (dark, matching the plots' dark theme), sizes multiplied by `scale`.
-void apply_style(float scale);
+// The RopeScope look, sizes multiplied by `scale`: dark (matching the plots' dark theme), or light
+// for presentation mode on a projector.
+void apply_style(float scale, bool light = false);
 
 // Colour conversions.
 inline ImU32 to_imu32(Color c) { return IM_COL32(c.r, c.g, c.b, c.a); }

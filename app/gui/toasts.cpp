@@ -49,14 +49,13 @@ void Toasts::Draw(ImVec2 corner, float max_width) {
         ImGui::Begin(id, nullptr,
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
                          ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove);
-        ImGui::PushTextWrapPos(max_width - ImGui::GetStyle().WindowPadding.x * 2);
         if (toast.error) {
             ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
             ImGui::TextUnformatted("Error");
             ImGui::PopStyleColor();
         }
-        ImGui::TextUnformatted(toast.text.c_str());
-        ImGui::PopTextWrapPos();
+        // Wrapped at spaces only: numbers, words and paths stay whole (a path breaks after a '/').
+        TextWrappedWords(toast.text, max_width - ImGui::GetStyle().WindowPadding.x * 2);
         const bool dismissed = ImGui::IsWindowHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left);
         if (ImGui::IsWindowHovered()) toast.created = now - 1.0;  // hovering keeps it
         bottom -= ImGui::GetWindowHeight() + 6.0f * s;

@@ -4,6 +4,7 @@
 #include "ropescope/text_input.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -72,6 +73,13 @@ GuiState default_gui_state() {
     return state;
 }
 
+const std::vector<std::string>& presentation_slider_ids() {
+    static const std::vector<std::string> ids = {"factor",   "rope_theta", "original_context", "seq_len",
+                                                 "head_dim", "beta_fast",  "beta_slow",        "alpha",
+                                                 "beta",     "low_freq_factor", "high_freq_factor"};
+    return ids;
+}
+
 nlohmann::json gui_state_to_json(const GuiState& state) {
     nlohmann::json json;
     json["ropescope_gui_state"] = kGuiStateVersion;
@@ -82,6 +90,10 @@ nlohmann::json gui_state_to_json(const GuiState& state) {
     nlohmann::json view;
     view["show_perf_overlay"] = state.view.show_perf_overlay;
     view["show_controls"] = state.view.show_controls;
+    view["plot_text_scale"] = state.view.plot_text_scale;
+    view["presentation"] = {{"plots", state.view.presentation.plots},
+                            {"sliders", state.view.presentation.sliders},
+                            {"text_scale", state.view.presentation.text_scale}};
     view["selected_method"] = std::string(method_name(static_cast<MethodKind>(state.view.selected_method)));
     view["workspace"] = workspace_name(state.view.workspace);
     view["panels"] = nlohmann::json::object();
@@ -91,7 +103,10 @@ nlohmann::json gui_state_to_json(const GuiState& state) {
         plots[id] = {{"visible", plot.visible},
                      {"x", range_json(plot.x)},
                      {"y", range_json(plot.y)},
-                     {"hidden", nlohmann::json(std::vector<std::string>(plot.hidden.begin(), plot.hidden.end()))}};
+                     {"hidden", nlohmann::json(std::vector<std::string>(plot.hidden.begin(), plot.hidden.end()))},
+                     {"legend_collapsed", plot.legend_collapsed}};
+        if (plot.legend_anchor)
+            plots[id]["legend_anchor"] = {{"x", plot.legend_anchor->x}, {"y", plot.legend_anchor->y}};
     }
     view["plots"] = std::move(plots);
     view["export"] = {{"dir", state.view.export_dir},
@@ -149,6 +164,32 @@ Result<GuiState> gui_state_from_json(const nlohmann::json& json) {
             state.view.show_perf_overlay = view["show_perf_overlay"].get<bool>();
         if (view.contains("show_controls") && view["show_controls"].is_boolean())
             state.view.show_controls = view["show_controls"].get<bool>();
+        if (view.contains("plot_text_scale") && view["plot_text_scale"].is_number()) {
+            const double v = view["plot_text_scale"].get<double>();
+            if (std::isfinite(v)) state.view.plot_text_scale = static_cast<float>(std::clamp(v, 0.75, 2.5));
+        }
+        if (view.contains("presentation") && view["presentation"].is_object()) {
+            const auto& p = view["presentation"];
+            PresentationSettings& present = state.view.presentation;
+            const auto ids = [](const nlohmann::json& list, const std::vector<std::string>& known, std::size_t most) {
+                std::vector<std::string> out;
+                for (const auto& item : list)
+                    if (item.is_string() && std::find(known.begin(), known.end(), item.get<std::string>()) != known.end() &&
+                        std::find(out.begin(), out.end(), item.get<std::string>()) == out.end() && out.size() < most)
+                        out.push_back(item.get<std::string>());
+                return out;
+            };
+            if (p.contains("plots") && p["plots"].is_array()) {
+                auto plots = ids(p["plots"], plot_ids(), 2);
+                if (!plots.empty()) present.plots = std::move(plots);
+            }
+            if (p.contains("sliders") && p["sliders"].is_array())
+                present.sliders = ids(p["sliders"], presentation_slider_ids(), 6);
+            if (p.contains("text_scale") && p["text_scale"].is_number()) {
+                const double v = p["text_scale"].get<double>();
+                if (std::isfinite(v)) present.text_scale = static_cast<float>(std::clamp(v, 1.0, 3.0));
+            }
+        }
         if (view.contains("selected_method") && view["selected_method"].is_string())
             if (auto kind = method_from_name(view["selected_method"].get<std::string>()))
                 state.view.selected_method = static_cast<int>(*kind);
@@ -178,6 +219,17 @@ Result<GuiState> gui_state_from_json(const nlohmann::json& json) {
                 if (plot_json.contains("hidden") && plot_json["hidden"].is_array())
                     for (const auto& key : plot_json["hidden"])
                         if (key.is_string()) plot.hidden.insert(key.get<std::string>());
+                if (plot_json.contains("legend_collapsed") && plot_json["legend_collapsed"].is_boolean())
+                    plot.legend_collapsed = plot_json["legend_collapsed"].get<bool>();
+                if (plot_json.contains("legend_anchor") && plot_json["legend_anchor"].is_object()) {
+                    const auto& a = plot_json["legend_anchor"];
+                    if (a.contains("x") && a["x"].is_number() && a.contains("y") && a["y"].is_number()) {
+                        const double x = a["x"].get<double>(), y = a["y"].get<double>();
+                        if (std::isfinite(x) && std::isfinite(y))
+                            plot.legend_anchor = LegendAnchor{static_cast<float>(std::clamp(x, 0.0, 1.0)),
+                                                              static_cast<float>(std::clamp(y, 0.0, 1.0))};
+                    }
+                }
             }
         }
     }

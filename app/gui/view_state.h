@@ -28,8 +28,22 @@ struct PlotView {
     bool visible = true;                 // shown in the grid (View menu)
     std::optional<Range> x, y;           // zoomed range; unset: the figure's own (fit)
     std::set<std::string> hidden;        // series_key() of hidden series
+    std::optional<LegendAnchor> legend_anchor;  // where the legend was dragged (unset: placed automatically)
+    bool legend_collapsed = false;       // legend shown as one "n methods" box
     std::uint64_t version = 0;           // bumped on every change (layout cache key); not saved
 };
+
+// Presentation mode (a projector): light theme, large text, one or two plots, a few sliders.
+struct PresentationSettings {
+    bool active = false;                 // not saved: every start is in the normal mode unless --present
+    std::vector<std::string> plots = {"decay", "wavelength"};  // one or two plot ids, left to right
+    std::vector<std::string> sliders = {"factor", "rope_theta"};  // presentation_slider_ids() the teacher picked
+    float text_scale = 1.25f;            // plot text, relative to the normal plot text (the UI is 1.4x as well)
+};
+
+// The sliders presentation mode can show, in menu order: factor, rope_theta, original_context,
+// seq_len, head_dim, beta_fast, beta_slow, alpha, beta, low_freq_factor, high_freq_factor.
+const std::vector<std::string>& presentation_slider_ids();
 
 // How a pinned "A" state is compared with the current "B".
 enum class CompareMode { SideBySide, Overlay };
@@ -46,6 +60,8 @@ struct ViewState {
     std::map<std::string, PlotView> plots;  // by plot id (plot_ids())
     bool show_perf_overlay = false;
     bool show_controls = true;              // the control and formula panels (off: plots use the whole window)
+    float plot_text_scale = 1.0f;           // "plot text size": multiplies every plot's text (0.75 .. 2.5)
+    PresentationSettings presentation;
     CompareMode compare = CompareMode::SideBySide;
     Workspace workspace = Workspace::Plots;
     // Settings of the attention and search panels, each owned and parsed by its panel (saved as

@@ -21,6 +21,16 @@ bool SliderInt64Log(const char* id, std::int64_t* value, std::int64_t min, std::
 bool SliderDouble(const char* id, double* value, double min, double max, const char* format = "%.4g");
 bool InputInt64(const char* id, std::int64_t* value);
 
+// A float slider whose value text stays clear of the grab (like the sliders above).
+bool SliderFloatClear(const char* id, float* value, float min, float max, const char* format = "%.3g");
+
+// `text` with line breaks inserted at spaces so that no line is wider than `width` in the current
+// font: never inside a number or a word (ImGui's own wrapping also breaks after '.' and ',', e.g.
+// "0." / "125"). A single word wider than `width` is broken after a '/' (paths), else kept whole.
+std::string WrapAtSpaces(const std::string& text, float width);
+// Text wrapped at spaces to the available width (or `width` if > 0).
+void TextWrappedWords(const std::string& text, float width = 0);
+
 // A filled colour square the height of a text line.
 void ColorSwatch(ImU32 color, float size = 0);
 

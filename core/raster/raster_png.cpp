@@ -125,6 +125,24 @@ void draw(cairo_t* cr, const Primitive& p) {
             }
             cairo_new_path(cr);
             break;
+        case Primitive::Type::Polygon:
+            if (p.points.size() < 3) break;
+            cairo_new_path(cr);
+            cairo_move_to(cr, p.points[0].x, p.points[0].y);
+            for (std::size_t k = 1; k < p.points.size(); ++k) cairo_line_to(cr, p.points[k].x, p.points[k].y);
+            cairo_close_path(cr);
+            if (p.color.a > 0) {
+                set_color(cr, p.color);
+                cairo_fill_preserve(cr);
+            }
+            if (p.width > 0 && p.stroke_color.a > 0) {
+                set_color(cr, p.stroke_color);
+                cairo_set_line_width(cr, p.width);
+                cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+                cairo_stroke(cr);
+            }
+            cairo_new_path(cr);
+            break;
         case Primitive::Type::Text: draw_text(cr, p); break;
         case Primitive::Type::Image: draw_image(cr, p); break;
     }

@@ -15,6 +15,7 @@ Series series_for(MethodKind kind, const std::string& label, const std::string& 
     s.method = std::string(method_name(kind));
     s.quantity = quantity;
     s.color = method_color(kind);
+    s.marker = method_marker(kind);
     s.kind = SeriesKind::Both;
     return s;
 }
@@ -69,22 +70,25 @@ Figure resolution_figure(const std::vector<ResolutionCurve>& curves, const std::
 }
 
 Figure attention_window_figure(const std::vector<AttentionResult>& results, const std::vector<std::string>& labels,
-                               const std::string& caption) {
+                               const std::string& caption, WindowAxis axis) {
+    const bool relative = axis == WindowAxis::RelativeToTarget;
     Figure f;
     f.id = "attention_window";
     f.title = "Attention weights around the target";
     f.caption = caption;
     Panel p;
     p.title = results.empty() ? "" : "target at distance " + std::to_string(results.front().target_distance);
-    p.x.title = "distance m - n (tokens)";
+    p.x.title = relative ? "key position relative to the target (tokens; − = earlier)" : "distance m − n (tokens)";
     p.x.unit = "tokens";
     p.y.title = "softmax weight";
     p.y.min = 0;
     for (std::size_t k = 0; k < results.size(); ++k) {
         const AttentionResult& r = results[k];
         Series s = series_for(r.kind, k < labels.size() ? labels[k] : std::string(), "weight");
+        const std::int64_t target = r.query_position - r.target_distance;
         for (std::size_t i = 0; i < r.window_weights.size(); ++i) {
-            s.x.push_back(static_cast<double>(r.query_position - (r.window_first + static_cast<std::int64_t>(i))));
+            const std::int64_t key = r.window_first + static_cast<std::int64_t>(i);
+            s.x.push_back(static_cast<double>(relative ? key - target : r.query_position - key));
             s.y.push_back(r.window_weights[i]);
         }
         p.series.push_back(std::move(s));
@@ -92,8 +96,8 @@ Figure attention_window_figure(const std::vector<AttentionResult>& results, cons
     if (!results.empty()) {
         Marker m;
         m.orientation = Marker::Orientation::Vertical;
-        m.value = static_cast<double>(results.front().target_distance);
-        m.label = "D";
+        m.value = relative ? 0.0 : static_cast<double>(results.front().target_distance);
+        m.label = relative ? "target (D = " + std::to_string(results.front().target_distance) + ")" : "D";
         p.markers.push_back(m);
     }
     f.panels = {std::move(p)};

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "ropescope/figure.h"
+
 namespace ropescope {
 
 namespace {
@@ -36,6 +38,21 @@ Color method_color(MethodKind kind) {
     return rgb(0x8c8c8c);
 }
 
+MarkerShape method_marker(MethodKind kind) {
+    switch (kind) {
+        case MethodKind::Default: return MarkerShape::Ring;
+        case MethodKind::Linear: return MarkerShape::Square;
+        case MethodKind::Ntk: return MarkerShape::TriangleUp;
+        case MethodKind::Dynamic: return MarkerShape::TriangleDown;
+        case MethodKind::NtkByParts: return MarkerShape::Diamond;
+        case MethodKind::Yarn: return MarkerShape::Circle;
+        case MethodKind::DynamicYarn: return MarkerShape::Cross;
+        case MethodKind::Llama3: return MarkerShape::Plus;
+        case MethodKind::LongRope: return MarkerShape::HollowSquare;
+    }
+    return MarkerShape::Circle;
+}
+
 Theme dark_theme() {
     Theme t;
     t.kind = ThemeKind::Dark;
@@ -48,8 +65,6 @@ Theme dark_theme() {
     t.text_muted = rgb(0xa3a9b4);
     t.marker = rgb(0xc5cad3);
     t.highlight = rgb(0xf5f5f5);
-    t.font_size = 13;
-    t.title_size = 16;
     t.line_width = 1.6f;
     t.marker_radius = 2.5f;
     return t;
@@ -67,8 +82,6 @@ Theme light_theme() {
     t.text_muted = rgb(0x555555);
     t.marker = rgb(0x444444);
     t.highlight = rgb(0x000000);
-    t.font_size = 18;   // ~1.4x the screen theme: readable from the back of a room
-    t.title_size = 22;
     t.line_width = 2.5f;
     t.marker_radius = 3.5f;
     return t;

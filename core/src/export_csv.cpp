@@ -113,7 +113,17 @@ std::string heatmap_block(const Panel& panel) {
 
 }  // namespace
 
-std::string csv_column_name(std::string_view text) {
+std::string csv_column_name(std::string_view raw) {
+    // Greek letters and math signs of plot titles spelled in ASCII ("2π/θ′" -> "2pi_theta"), so
+    // column names stay plain identifiers.
+    static const std::pair<std::string_view, std::string_view> kSpelled[] = {
+        {"\u03b1", " alpha "}, {"\u03b2", " beta "},   {"\u03b3", " gamma "}, {"\u03b8", " theta "},
+        {"\u03bb", " lambda "}, {"\u03c0", "pi "},     {"\u00b2", "2"},        {"\u00d7", " x "},
+        {"\u2212", " minus "}, {"\u00b7", " "},       {"\u2032", ""}};
+    std::string text(raw);
+    for (const auto& [glyph, ascii] : kSpelled)
+        for (std::size_t at = text.find(glyph); at != std::string::npos; at = text.find(glyph, at + ascii.size()))
+            text.replace(at, glyph.size(), ascii);
     std::string out;
     bool pending = false;
     for (const char ch : text) {

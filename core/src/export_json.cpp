@@ -42,10 +42,37 @@ nlohmann::json axis_json(const Axis& a) {
             {"min", optional_number(a.min)}, {"max", optional_number(a.max)}};
 }
 
+const char* marker_name(MarkerShape m) {
+    switch (m) {
+        case MarkerShape::None: return "none";
+        case MarkerShape::Circle: return "circle";
+        case MarkerShape::Square: return "square";
+        case MarkerShape::Diamond: return "diamond";
+        case MarkerShape::TriangleUp: return "triangle_up";
+        case MarkerShape::TriangleDown: return "triangle_down";
+        case MarkerShape::Cross: return "cross";
+        case MarkerShape::Plus: return "plus";
+        case MarkerShape::Ring: return "ring";
+        case MarkerShape::HollowSquare: return "hollow_square";
+    }
+    return "none";
+}
+
+const char* placement_name(LegendPlacement p) {
+    switch (p) {
+        case LegendPlacement::Auto: return "auto";
+        case LegendPlacement::Inside: return "inside";
+        case LegendPlacement::Above: return "above";
+        case LegendPlacement::Right: return "right";
+    }
+    return "auto";
+}
+
 nlohmann::json series_json(const Series& s) {
     nlohmann::json j = {{"label", s.label},          {"method", s.method},
                         {"quantity", s.quantity},    {"color", to_hex(s.color)},
                         {"kind", kind_name(s.kind)}, {"style", style_name(s.style)},
+                        {"marker", marker_name(s.marker)},
                         {"width_scale", s.width_scale}, {"visible", s.visible},
                         {"in_legend", s.in_legend},  {"x", numbers(s.x)},
                         {"y", numbers(s.y)}};
@@ -86,12 +113,15 @@ nlohmann::json figure_to_json(const Figure& figure) {
         nlohmann::json panel = {{"title", p.title},   {"x", axis_json(p.x)},       {"y", axis_json(p.y)},
                                 {"series", series},   {"markers", markers},        {"annotations", notes},
                                 {"legend", p.legend},
-                                {"legend_placement", p.legend_placement == LegendPlacement::Above ? "above" : "inside"},
+                                {"legend_placement", placement_name(p.legend_placement)},
                                 {"heatmap", nullptr}};
         if (p.heatmap) panel["heatmap"] = heatmap_json(*p.heatmap);
         panels.push_back(std::move(panel));
     }
-    return {{"id", figure.id}, {"title", figure.title}, {"caption", figure.caption}, {"panels", panels}};
+    nlohmann::json out = {{"id", figure.id}, {"title", figure.title}, {"caption", figure.caption}, {"panels", panels}};
+    if (!figure.summary.empty()) out["summary"] = figure.summary;
+    if (!figure.stamp.empty()) out["stamp"] = figure.stamp;
+    return out;
 }
 
 }  // namespace ropescope

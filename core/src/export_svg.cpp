@@ -225,6 +225,19 @@ std::string canvas_to_svg(const Canvas& canvas, const Theme& theme, const SvgOpt
                 body += clip_attr(clips, p.clip) + "/>\n";
                 break;
             }
+            case Primitive::Type::Polygon: {
+                if (p.points.size() < 3) break;
+                body += "<polygon points=\"";
+                for (std::size_t k = 0; k < p.points.size(); ++k)
+                    body += (k ? " " : "") + num(p.points[k].x) + "," + num(p.points[k].y);
+                body += "\"";
+                body += p.color.a == 0 ? std::string(" fill=\"none\"") : fill_attrs("fill", p.color);
+                if (p.width > 0 && p.stroke_color.a > 0)
+                    body += fill_attrs("stroke", p.stroke_color) + " stroke-width=\"" + num(p.width) + "\"" +
+                            " stroke-linejoin=\"miter\"";
+                body += clip_attr(clips, p.clip) + "/>\n";
+                break;
+            }
             case Primitive::Type::Text: body += text_element(p); break;
             case Primitive::Type::Image: body += image_element(p, clips); break;
         }

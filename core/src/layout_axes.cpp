@@ -126,14 +126,14 @@ void add_axes(PanelContext& c, const std::vector<Tick>& xt, const std::vector<Ti
     // Axis titles.
     if (!c.panel.x.title.empty()) {
         const float max_w = std::max(plot.width(), st.font * 4);
-        const float size = detail::fit_size(c.panel.x.title, st.font, st.font * 0.75f, max_w);
+        const float size = detail::fit_size(c.panel.x.title, st.font, std::max(st.min_font, st.font * 0.75f), max_w);
         c.add(make_text(detail::elide(c.panel.x.title, size, max_w),
                         {(plot.x0 + plot.x1) * 0.5f, label_y + st.font * 1.05f + st.gap * 0.4f}, size, theme.text,
                         TextAlign::Center, TextBaseline::Top));
     }
     if (!c.panel.y.title.empty()) {
         const float max_h = std::max(plot.height(), st.font * 4);
-        const float size = detail::fit_size(c.panel.y.title, st.font, st.font * 0.7f, max_h);
+        const float size = detail::fit_size(c.panel.y.title, st.font, std::max(st.min_font, st.font * 0.7f), max_h);
         const float x = plot.x0 - st.tick - st.gap * 0.5f - y_label_width - st.gap * 0.8f - size * 0.5f;
         c.add(make_text(detail::elide(c.panel.y.title, size, max_h), {x, (plot.y0 + plot.y1) * 0.5f}, size,
                         theme.text, TextAlign::Center, TextBaseline::Middle, false, true));

@@ -76,10 +76,24 @@ std::vector<std::vector<Vec2>> clip_polyline(const std::vector<PointD>& points, 
 void add_series(PanelContext& c) {
     const PanelLayout& l = c.layout;
     const Rect clip_area = grow(l.plot, c.st.line * 3);
+    const Rect dot_area = grow(l.plot, 0.5f);
+    // Symbols along lines: one every `spacing` px of curve, each series starting at its own phase
+    // so that identical curves show both symbols in turn.
+    const float spacing = c.st.font * 5.5f;
     for (std::size_t si = 0; si < c.panel.series.size(); ++si) {
         const Series& s = c.panel.series[si];
         if (!s.visible) continue;
         const float width = c.st.line * s.width_scale;
+        const float symbol_radius = std::max(c.st.marker_radius * 1.45f, width * 1.6f);
+        const float symbol_stroke = std::max(c.st.thin * 1.2f, width * 0.75f);
+        const auto add_symbol = [&](MarkerShape shape, Vec2 at, float radius) {
+            std::vector<Primitive> symbol;
+            add_marker_symbol(symbol, shape, at, radius, s.color, symbol_stroke);
+            for (auto& p : symbol) {
+                p.series_index = static_cast<int>(si);
+                c.add(std::move(p));
+            }
+        };
         const std::size_t n = std::min(s.x.size(), s.y.size());
         std::vector<PointD> px(n);
         std::vector<bool> valid(n);
@@ -91,10 +105,26 @@ void add_series(PanelContext& c) {
             px[i].y = std::clamp(px[i].y, -1e150, 1e150);
         }
         if (s.kind != SeriesKind::Points) {
+            float until_symbol = spacing * (0.25f + std::fmod(static_cast<float>(si) * 0.382f, 1.0f) * 0.75f);
+            std::vector<Vec2> symbols;
             // NaN (or a non-positive value on a log axis) ends a run.
             std::vector<PointD> run;
             const auto emit = [&] {
                 for (auto& part : clip_polyline(run, clip_area)) {
+                    if (s.marker != MarkerShape::None && s.kind == SeriesKind::Line) {
+                        for (std::size_t k = 1; k < part.size(); ++k) {
+                            const Vec2 a = part[k - 1], b = part[k];
+                            const float len = std::sqrt((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y));
+                            float at = until_symbol;
+                            while (at <= len) {
+                                const float t = len > 0 ? at / len : 0.0f;
+                                const Vec2 p{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t};
+                                if (dot_area.contains(p)) symbols.push_back(p);
+                                at += spacing;
+                            }
+                            until_symbol = at - len;
+                        }
+                    }
                     Primitive p = make_line(std::move(part), s.color, width, s.style);
                     p.clip = l.plot;
                     p.series_index = static_cast<int>(si);
@@ -107,22 +137,17 @@ void add_series(PanelContext& c) {
                 else emit();
             }
             emit();
+            for (const Vec2 at : symbols) add_symbol(s.marker, at, symbol_radius);
         }
-        const Rect dot_area = grow(l.plot, 0.5f);
         if (s.kind != SeriesKind::Line) {
             const float radius = c.st.marker_radius * (s.kind == SeriesKind::Both ? 1.1f : 1.0f) *
                                  std::max(1.0f, s.width_scale);
+            const MarkerShape shape = s.marker == MarkerShape::None ? MarkerShape::Circle : s.marker;
+            const float r = std::max(shape == MarkerShape::Circle ? radius : radius * 1.25f, width * 0.9f);
             for (std::size_t i = 0; i < n; ++i) {
                 const Vec2 at{static_cast<float>(px[i].x), static_cast<float>(px[i].y)};
                 if (!valid[i] || !dot_area.contains(at)) continue;
-                Primitive dot;
-                dot.type = Primitive::Type::Circle;
-                dot.points = {at};
-                dot.radius = std::max(radius, width * 0.9f);
-                dot.color = s.color;
-                dot.width = 0;
-                dot.series_index = static_cast<int>(si);
-                c.add(std::move(dot));
+                add_symbol(shape, at, r);
             }
         }
         for (std::size_t i = 0; i < n && i < s.highlight.size(); ++i) {
@@ -131,7 +156,7 @@ void add_series(PanelContext& c) {
             Primitive ring;
             ring.type = Primitive::Type::Circle;
             ring.points = {at};
-            ring.radius = std::max(c.st.marker_radius * 2.1f, width * 2.4f);
+            ring.radius = std::max(c.st.marker_radius * 2.3f, width * 2.6f);
             ring.color = with_alpha(s.color, 0);
             ring.stroke_color = c.theme.highlight;
             ring.width = std::max(c.st.thin, width * 0.55f);
@@ -145,11 +170,14 @@ namespace {
 
 Color marker_color(const Marker& m, const Theme& theme) { return m.color ? *m.color : theme.marker; }
 
-// Places `text` at the first candidate anchor whose box stays inside the plot and clear of
-// other labels; false if none fits.
+// Places `text` at the candidate anchor whose box stays inside the plot, clear of other labels and
+// of the data (the first such; else the one covering the fewest data points); false if none fits.
 bool place_label(PanelContext& c, Primitive text,
                  const std::vector<std::pair<Vec2, std::pair<TextAlign, TextBaseline>>>& candidates) {
     const Rect inner = grow(c.layout.plot, -1.0f);
+    std::size_t best_cover = static_cast<std::size_t>(-1);
+    Primitive best;
+    Rect best_box;
     for (const auto& [at, how] : candidates) {
         text.points = {at};
         text.align = how.first;
@@ -159,14 +187,44 @@ bool place_label(PanelContext& c, Primitive text,
         bool clear = true;
         for (const auto& r : c.occupied) clear = clear && !detail::overlaps(r, box, 2.0f);
         if (!clear) continue;
-        c.occupied.push_back(box);
-        // A soft backing keeps the label readable where it crosses data or grid lines.
-        c.add(make_fill(grow(Rect{box.x0, box.y0 + text.size * 0.15f, box.x1, box.y1 - text.size * 0.1f}, 1.5f),
-                        with_alpha(c.theme.plot_background, 190)));
-        c.add(std::move(text));
-        return true;
+        const Rect grown = grow(box, 1.5f);
+        const auto cover = static_cast<std::size_t>(
+            std::count_if(c.data.begin(), c.data.end(), [&](Vec2 p) { return grown.contains(p); }));
+        if (cover < best_cover) {
+            best_cover = cover;
+            best = text;
+            best_box = box;
+            if (cover == 0) break;
+        }
     }
-    return false;
+    if (best_cover == static_cast<std::size_t>(-1)) return false;
+    c.occupied.push_back(best_box);
+    // A soft backing keeps the label readable where it crosses data or grid lines.
+    c.add(make_fill(grow(Rect{best_box.x0, best_box.y0 + best.size * 0.15f, best_box.x1, best_box.y1 - best.size * 0.1f},
+                         1.5f),
+                    with_alpha(c.theme.plot_background, 200)));
+    c.add(std::move(best));
+    return true;
+}
+
+// Reference lines at the same place (e.g. YaRN's beta_slow and NTK-by-parts' alpha, both at r = 1):
+// one label for all of them, "beta_slow / alpha", in the first one's colour.
+std::vector<std::pair<const Marker*, std::string>> merged_marker_labels(const Panel& panel) {
+    std::vector<std::pair<const Marker*, std::string>> out;
+    for (const auto& m : panel.markers) {
+        if (m.label.empty()) continue;
+        bool merged = false;
+        for (auto& [first, label] : out) {
+            if (first->orientation != m.orientation) continue;
+            const double tolerance = 1e-9 * std::max(std::abs(first->value), std::abs(m.value));
+            if (std::abs(first->value - m.value) > tolerance) continue;
+            if (label.find(m.label) == std::string::npos) label += " / " + m.label;
+            merged = true;
+            break;
+        }
+        if (!merged) out.push_back({&m, m.label});
+    }
+    return out;
 }
 
 }  // namespace
@@ -196,14 +254,14 @@ void add_marker_labels(PanelContext& c) {
     const PanelLayout& l = c.layout;
     const Style& st = c.st;
     using Cand = std::pair<Vec2, std::pair<TextAlign, TextBaseline>>;
-    for (const auto& m : c.panel.markers) {
-        if (m.label.empty()) continue;
+    for (const auto& [marker, label] : merged_marker_labels(c.panel)) {
+        const Marker& m = *marker;
         const bool vertical = m.orientation == Marker::Orientation::Vertical;
         if (!inside_range(m.value, vertical ? l.x_min : l.y_min, vertical ? l.x_max : l.y_max,
                           vertical ? l.x_scale : l.y_scale))
             continue;
         const Color color = m.color ? *m.color : c.theme.text_muted;
-        Primitive text = make_text(m.label, {}, st.small, color, TextAlign::Left, TextBaseline::Top);
+        Primitive text = make_text(label, {}, st.small, color, TextAlign::Left, TextBaseline::Top);
         std::vector<Cand> candidates;
         if (vertical) {
             const float x = l.to_px_x(m.value);
@@ -224,7 +282,8 @@ void add_marker_labels(PanelContext& c) {
                 const TextBaseline base = dy < 0 ? TextBaseline::Bottom : TextBaseline::Top;
                 candidates.push_back({{right, y + dy}, {TextAlign::Right, base}});
                 candidates.push_back({{left, y + dy}, {TextAlign::Left, base}});
-                candidates.push_back({{(left + right) * 0.5f, y + dy}, {TextAlign::Center, base}});
+                for (const float f : {0.5f, 0.25f, 0.75f})
+                    candidates.push_back({{left + (right - left) * f, y + dy}, {TextAlign::Center, base}});
             }
         }
         place_label(c, std::move(text), candidates);

@@ -79,7 +79,7 @@ void add_colorbar(PanelContext& c) {
     }
     if (!map.value_label.empty()) {
         const float x = bar.x1 + st.tick + st.gap * 0.5f + widest + st.gap + st.font * 0.5f;
-        const float size = detail::fit_size(map.value_label, st.font, st.font * 0.7f, bar.height());
+        const float size = detail::fit_size(map.value_label, st.font, std::max(st.min_font, st.font * 0.7f), bar.height());
         c.add(make_text(detail::elide(map.value_label, size, bar.height()), {x, (bar.y0 + bar.y1) * 0.5f}, size,
                         c.theme.text, TextAlign::Center, TextBaseline::Middle, false, true));
     }

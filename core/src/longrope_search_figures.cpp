@@ -60,6 +60,7 @@ Figure longrope_factors_figure(const RopeSetup& setup, const SearchResult& resul
         for (const auto& row : rope->pairs) scale.push_back(row.scale);
         const MethodKind kind = kind_of(method);
         p.series.push_back(factor_series(label, std::string(method_name(kind)), method_color(kind), scale));
+        p.series.back().marker = method_marker(kind);
     }
     const std::size_t pairs = static_cast<std::size_t>(setup.num_pairs());
     for (std::size_t k = 0; k < references.size(); ++k) {

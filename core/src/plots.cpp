@@ -31,6 +31,7 @@ Series base_series(const PlotEntry& entry, const std::string& quantity) {
     s.method = std::string(method_name(entry.result.kind));
     s.quantity = quantity;
     s.color = method_color(entry.result.kind);
+    s.marker = method_marker(entry.result.kind);
     s.style = entry.style;
     return s;
 }
@@ -47,7 +48,7 @@ std::string setup_caption(const std::vector<PlotEntry>& entries) {
     const RopeSetup& s = entries.front().result.setup;
     std::string caption = "d=" + std::to_string(s.rotary_dim()) + ", rope_theta=" + format_number(s.rope_theta) +
                           ", L=" + std::to_string(s.original_max_position_embeddings) + ", s=" +
-                          format_number(s.factor) + ", L'=" + std::to_string(s.target_context());
+                          format_number(s.factor) + ", L′=" + std::to_string(s.target_context());
     if (s.seq_len > 0) caption += ", seq_len=" + std::to_string(s.seq_len);
     return caption;
 }
@@ -63,7 +64,7 @@ void add_context_markers(Panel& panel, const std::vector<PlotEntry>& entries, Ma
     if (s.target_context() != s.original_max_position_embeddings) {
         Marker target = trained;
         target.value = static_cast<double>(s.target_context());
-        target.label = "L' = " + std::to_string(s.target_context());
+        target.label = "L′ = " + std::to_string(s.target_context());
         target.style = LineStyle::Dotted;
         panel.markers.push_back(target);
     }
@@ -106,13 +107,13 @@ std::string legend_label(const RopeResult& r) {
             return name + " (" + s + ", len " + std::to_string(std::max(r.setup.seq_len, std::int64_t{0})) + ")";
         case MethodKind::NtkByParts: {
             const auto& m = std::get<NtkByPartsMethod>(r.method);
-            return name + " (" + s + ", alpha " + num(m.alpha) + ", beta " + num(m.beta) + ")";
+            return name + " (" + s + ", α " + num(m.alpha) + ", β " + num(m.beta) + ")";
         }
         case MethodKind::Yarn:
         case MethodKind::DynamicYarn: {
             const YarnMethod& y = r.kind == MethodKind::Yarn ? std::get<YarnMethod>(r.method)
                                                              : std::get<DynamicYarnMethod>(r.method).yarn;
-            return name + " (" + s + ", beta " + num(y.beta_fast) + "/" + num(y.beta_slow) + ")";
+            return name + " (" + s + ", β " + num(y.beta_fast) + "/" + num(y.beta_slow) + ")";
         }
         case MethodKind::Llama3: {
             const auto& m = std::get<Llama3Method>(r.method);
@@ -129,7 +130,7 @@ Figure wavelength_figure(const std::vector<PlotEntry>& entries) {
     Panel panel;
     panel.title = "Wavelength per rotary pair";
     panel.x = Axis{"rotary pair i", "pair", AxisScale::Linear, {}, {}};
-    panel.y = Axis{"wavelength 2pi/theta' (tokens)", "tokens", AxisScale::Log, {}, {}};
+    panel.y = Axis{"wavelength 2π/θ′ (tokens)", "tokens", AxisScale::Log, {}, {}};
     for (const auto& entry : entries) {
         Series s = base_series(entry, "wavelength");
         s.x = pair_indices(entry.result);
@@ -142,9 +143,9 @@ Figure wavelength_figure(const std::vector<PlotEntry>& entries) {
 
 Figure scale_figure(const std::vector<PlotEntry>& entries) {
     Panel panel;
-    panel.title = "Frequency scale theta / theta' per pair";
+    panel.title = "Frequency scale θ / θ′ per pair";
     panel.x = Axis{"rotary pair i", "pair", AxisScale::Linear, {}, {}};
-    panel.y = Axis{"theta / theta' (1 = kept, s = interpolated)", "ratio", AxisScale::Log, {}, {}};
+    panel.y = Axis{"θ / θ′ (1 = kept, s = interpolated)", "ratio", AxisScale::Log, {}, {}};
     for (const auto& entry : entries) {
         Series s = base_series(entry, "scale");
         s.x = pair_indices(entry.result);
@@ -163,9 +164,9 @@ Figure scale_figure(const std::vector<PlotEntry>& entries) {
 
 Figure ramp_figure(const std::vector<PlotEntry>& entries) {
     Panel panel;
-    panel.title = "Ramp: share of the original frequency kept, against r = L / wavelength";
-    panel.x = Axis{"r = L / wavelength (rotations in the training context)", "rotations", AxisScale::Log, {}, {}};
-    panel.y = Axis{"keep weight gamma (1 = kept, 0 = interpolated)", "weight", AxisScale::Linear, {}, {}};
+    panel.title = "Ramp: share of the original frequency kept, against r = L / λ";
+    panel.x = Axis{"r = L / λ (rotations in the training context)", "rotations", AxisScale::Log, {}, {}};
+    panel.y = Axis{"keep weight γ (1 = kept, 0 = interpolated)", "weight", AxisScale::Linear, {}, {}};
     for (const auto& entry : entries) {
         const RopeResult& r = entry.result;
         const double L = static_cast<double>(r.original_context);
@@ -174,6 +175,7 @@ Figure ramp_figure(const std::vector<PlotEntry>& entries) {
         // Continuous curves for the ramp methods, from the same parameters the core used.
         Series curve = base_series(entry, "ramp_curve");
         curve.in_legend = false;
+        curve.marker = MarkerShape::None;  // the pairs' dots carry the method's symbol
         curve.x = ramp_r_grid(r, 200);
         bool has_curve = true;
         for (const double rot : curve.x) {
@@ -207,16 +209,16 @@ Figure ramp_figure(const std::vector<PlotEntry>& entries) {
         // Ramp ends in rotations.
         if (r.kind == MethodKind::NtkByParts) {
             const auto& m = std::get<NtkByPartsMethod>(r.method);
-            panel.markers.push_back(Marker{Marker::Orientation::Vertical, m.alpha, "alpha", LineStyle::Dotted,
+            panel.markers.push_back(Marker{Marker::Orientation::Vertical, m.alpha, "α", LineStyle::Dotted,
                                            method_color(r.kind)});
-            panel.markers.push_back(Marker{Marker::Orientation::Vertical, m.beta, "beta", LineStyle::Dotted,
+            panel.markers.push_back(Marker{Marker::Orientation::Vertical, m.beta, "β", LineStyle::Dotted,
                                            method_color(r.kind)});
         } else if (r.yarn) {
             const YarnMethod& y = r.kind == MethodKind::Yarn ? std::get<YarnMethod>(r.method)
                                                              : std::get<DynamicYarnMethod>(r.method).yarn;
-            panel.markers.push_back(Marker{Marker::Orientation::Vertical, y.beta_slow, "beta_slow",
+            panel.markers.push_back(Marker{Marker::Orientation::Vertical, y.beta_slow, "β_slow",
                                            LineStyle::Dotted, method_color(r.kind)});
-            panel.markers.push_back(Marker{Marker::Orientation::Vertical, y.beta_fast, "beta_fast",
+            panel.markers.push_back(Marker{Marker::Orientation::Vertical, y.beta_fast, "β_fast",
                                            LineStyle::Dotted, method_color(r.kind)});
         }
     }
@@ -238,8 +240,8 @@ Figure decay_figure(const std::vector<PlotEntry>& entries, const PlotOptions& op
         return e.result.softmax_scale_multiplier != 1.0;
     });
     panel.y = Axis{!options.decay_attention_factor ? "logit (identical q, k)"
-                   : softmax_multiplier ? "logit x attention_factor^2 x softmax-scale multiplier (identical q, k)"
-                                        : "logit x attention_factor^2 (identical q, k)",
+                   : softmax_multiplier ? "logit × attention_factor² × softmax-scale multiplier (identical q, k)"
+                                        : "logit × attention_factor² (identical q, k)",
                    "logit", AxisScale::Linear, {}, {}};
     std::int64_t max_distance = 1;
     for (const auto& entry : entries) max_distance = std::max(max_distance, entry.result.target_context);
@@ -262,6 +264,7 @@ Figure decay_figure(const std::vector<PlotEntry>& entries, const PlotOptions& op
             Series s = base_series(entry, "roformer_bound");
             s.label += " (RoFormer curve)";
             s.style = LineStyle::Dashed;
+            s.marker = MarkerShape::None;  // the solid curve carries the method's symbol
             s.width_scale = 0.8f;
             s.in_legend = !options.decay_logit;
             s.x.assign(curve.distance.begin() + static_cast<std::ptrdiff_t>(first), curve.distance.end());
@@ -277,21 +280,22 @@ Figure decay_figure(const std::vector<PlotEntry>& entries, const PlotOptions& op
 
 Figure coverage_figure(const std::vector<PlotEntry>& entries) {
     Panel panel;
-    panel.title = "Largest angle reached at L' vs seen in training";
+    panel.title = "Largest angle reached at L′ vs seen in training";
     panel.x = Axis{"rotary pair i", "pair", AxisScale::Linear, {}, {}};
     panel.y = Axis{"angle (radians)", "rad", AxisScale::Log, {}, {}};
     if (!entries.empty()) {
         const RopeResult& first = entries.front().result;
         Series trained;
-        trained.label = "trained: L * theta_i";
+        trained.label = "trained: L·θ";
         trained.quantity = "max_angle_trained";
         trained.color = Color{150, 150, 150, 255};
+        trained.marker = MarkerShape::None;
         trained.style = LineStyle::Dashed;
         trained.width_scale = 1.4f;
         trained.x = pair_indices(first);
         for (const auto& p : first.pairs) trained.y.push_back(p.max_angle_trained);
         panel.series.push_back(std::move(trained));
-        panel.markers.push_back(Marker{Marker::Orientation::Horizontal, kTwoPi, "one full turn (2pi)",
+        panel.markers.push_back(Marker{Marker::Orientation::Horizontal, kTwoPi, "one full turn (2π)",
                                        LineStyle::Dotted, {}});
     }
     int leaving_total = 0;
@@ -329,12 +333,12 @@ Figure coverage_figure(const std::vector<PlotEntry>& entries) {
 Figure dynamic_figure(const std::vector<PlotEntry>& entries) {
     Panel panel;
     panel.x = Axis{"seq_len (tokens)", "tokens", AxisScale::Log, {}, {}};
-    panel.y = Axis{"theta'_i (rad/token)", "rad/token", AxisScale::Log, {}, {}};
+    panel.y = Axis{"θ′ (rad/token)", "rad/token", AxisScale::Log, {}, {}};
     std::vector<const PlotEntry*> dynamic;
     for (const auto& e : entries)
         if (e.result.kind == MethodKind::Dynamic || e.result.kind == MethodKind::DynamicYarn) dynamic.push_back(&e);
     if (dynamic.empty()) {
-        panel.title = "theta' against seq_len: enable Dynamic NTK or Dynamic YaRN";
+        panel.title = "θ′ against seq_len: enable Dynamic NTK or Dynamic YaRN";
         panel.legend = false;
         return single_panel("dynamic", "Dynamic methods: frequencies against the current length", std::move(panel), entries);
     }
@@ -378,7 +382,7 @@ Figure dynamic_figure(const std::vector<PlotEntry>& entries) {
     if (first.seq_len > 0)
         panel.markers.push_back(Marker{Marker::Orientation::Vertical, static_cast<double>(first.seq_len),
                                        "seq_len = " + std::to_string(first.seq_len), LineStyle::Dashed, {}});
-    return single_panel("dynamic", "Dynamic methods: theta' against the current length", std::move(panel), entries);
+    return single_panel("dynamic", "Dynamic methods: θ′ against the current length", std::move(panel), entries);
 }
 
 double rotation_cos(const RopeResult& result, std::int64_t position, int pair) {
@@ -417,7 +421,7 @@ Figure heatmap_figure(const std::vector<PlotEntry>& entries, const PlotOptions& 
     map.y_max = a.num_pairs() - 0.5;
     map.value_min = b ? -2.0f : -1.0f;
     map.value_max = b ? 2.0f : 1.0f;
-    map.value_label = b ? "cos difference" : "cos(m theta'_i)";
+    map.value_label = b ? "cos difference" : "cos(m·θ′)";
     map.values.resize(static_cast<std::size_t>(map.columns) * static_cast<std::size_t>(map.rows));
     for (int row = 0; row < map.rows; ++row) {
         for (int col = 0; col < map.columns; ++col) {
@@ -433,14 +437,17 @@ Figure heatmap_figure(const std::vector<PlotEntry>& entries, const PlotOptions& 
     panel.y.min = -0.5;
     panel.y.max = a.num_pairs() - 0.5;
     const std::string name_a(method_label(a.kind));
-    panel.title = b ? "cos(m theta'_i): " + name_a + " minus " + std::string(method_label(b->kind))
-                    : "cos(m theta'_i) for " + name_a;
+    panel.title = b ? "cos(m·θ′): " + name_a + " minus " + std::string(method_label(b->kind))
+                    : "cos(m·θ′) for " + name_a;
     figure.title = "Rotation heatmap";
     figure.panels.push_back(std::move(panel));
     return figure;
 }
 
-Result<Figure> build_figure(std::string_view id, const std::vector<PlotEntry>& entries, const PlotOptions& options) {
+namespace {
+
+Result<Figure> build_plain_figure(std::string_view id, const std::vector<PlotEntry>& entries,
+                                  const PlotOptions& options) {
     if (id == "wavelength") return wavelength_figure(entries);
     if (id == "scale") return scale_figure(entries);
     if (id == "ramp") return ramp_figure(entries);
@@ -448,6 +455,16 @@ Result<Figure> build_figure(std::string_view id, const std::vector<PlotEntry>& e
     if (id == "coverage") return coverage_figure(entries);
     if (id == "heatmap") return heatmap_figure(entries, options);
     if (id == "dynamic") return dynamic_figure(entries);
+    return Error{"plot", ""};
+}
+
+}  // namespace
+
+Result<Figure> build_figure(std::string_view id, const std::vector<PlotEntry>& entries, const PlotOptions& options) {
+    if (auto figure = build_plain_figure(id, entries, options)) {
+        figure->summary = plot_summary(id, entries);
+        return figure;
+    }
     std::string list;
     for (const auto& known : plot_ids()) list += (list.empty() ? "" : ", ") + known;
     return Error{"plot", "plot: \"" + std::string(id) + "\" is not a known plot; use one of " + list + "."};

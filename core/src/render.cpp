@@ -120,8 +120,47 @@ std::vector<std::string> wrap(const std::string& text, float size, float max_wid
     return lines;
 }
 
+// The plot area of a panel and its ticks, for a legend band of band_h above the plot and a column
+// of reserve_right px beside it.
+struct PlotArea {
+    Rect plot;
+    std::vector<Tick> xt, yt;
+    float y_label_width = 0;
+};
+
+PlotArea plot_area(const Panel& panel, Rect frame, const Style& st, AxisScale x_scale, AxisScale y_scale,
+                   const AxisRange& rx, const AxisRange& ry, float title_h, float band_h, float reserve_right) {
+    PlotArea a;
+    const float top = std::min(frame.y0 + title_h + band_h, frame.y1 - 2.0f);  // tiny canvases: squeeze, never overflow
+    const float below = st.tick + st.gap * 0.5f + st.font * 1.05f +
+                        (panel.x.title.empty() ? 0.0f : st.gap * 0.4f + st.font * 1.2f);
+    const float bottom = std::clamp(frame.y1 - below, top + 1.0f, frame.y1);
+
+    const int y_target = std::clamp(static_cast<int>((bottom - top) / (st.font * 4.0f)), 2, 8);
+    a.yt = ticks_in(y_scale, ry, y_target);
+    a.y_label_width = widest_label(a.yt, ry.min, ry.max, st.font);
+    const float left_margin = (panel.y.title.empty() ? 0.0f : st.font * 1.15f + st.gap * 0.8f) + a.y_label_width +
+                              st.gap * 0.5f + st.tick;
+    float right_margin = st.pad + reserve_right;
+    if (panel.heatmap) right_margin += colorbar_width(*panel.heatmap, st);
+    const float left = std::min(frame.x0 + left_margin, frame.x1 - 2.0f);
+    const float x_target_width = std::max(1.0f, frame.x1 - right_margin - left);
+    const int x_target = std::clamp(static_cast<int>(x_target_width / (st.font * 7.0f)), 2, 8);
+    a.xt = ticks_in(x_scale, rx, x_target);
+    // The last x label is centred on its tick: leave room for its right half.
+    for (const auto& t : a.xt) {
+        if (!t.major || t.label.empty()) continue;
+        const double f = axis_fraction(t.value, rx.min, rx.max, x_scale);
+        const float overhang = text_width(t.label, st.font) * 0.5f - static_cast<float>(1.0 - f) * x_target_width;
+        if (!panel.heatmap) right_margin = std::max(right_margin, overhang + 2.0f);
+    }
+    const float right = std::clamp(frame.x1 - right_margin, left + 1.0f, frame.x1);
+    a.plot = Rect{left, top, right, bottom};
+    return a;
+}
+
 void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme, const Style& st, Canvas& canvas) {
-    PanelContext c{panel, index, theme, st, canvas.width, canvas.height, canvas.primitives, {}, {}};
+    PanelContext c{panel, index, theme, st, canvas.width, canvas.height, canvas.primitives, {}, {}, {}};
     PanelLayout& l = c.layout;
     l.frame = frame;
     l.x_scale = panel.x.scale;
@@ -132,55 +171,74 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
     l.y_min = ry.min;
     l.y_max = ry.max;
 
-    // Vertical budget: panel title, plot, tick labels, x title.
+    // Vertical budget: panel title, (legend band), plot, tick labels, x title.
     const float title_h = panel.title.empty() ? st.font * 0.7f : st.title * 1.45f;
-    // A legend placed above takes wrapping rows across the frame, between the title and the plot.
-    const bool legend_above = panel.legend_placement == LegendPlacement::Above;
     const Rect band_frame{frame.x0 + st.pad, frame.y0 + title_h, frame.x1 - st.pad, frame.y0 + title_h};
-    const float band_h = legend_above ? detail::legend_band_height(panel, band_frame.width(), st) : 0.0f;
-    const Rect band{band_frame.x0, band_frame.y0, band_frame.x1, band_frame.y0 + band_h};
-    const float top = std::min(frame.y0 + title_h + band_h, frame.y1 - 2.0f);  // tiny canvases: squeeze, never overflow
-    const float below = st.tick + st.gap * 0.5f + st.font * 1.05f +
-                        (panel.x.title.empty() ? 0.0f : st.gap * 0.4f + st.font * 1.2f);
-    const float bottom = std::clamp(frame.y1 - below, top + 1.0f, frame.y1);
-
-    const int y_target = std::clamp(static_cast<int>((bottom - top) / (st.font * 4.0f)), 2, 8);
-    const auto yt = ticks_in(l.y_scale, ry, y_target);
-    const float y_label_width = widest_label(yt, ry.min, ry.max, st.font);
-    const float left_margin = (panel.y.title.empty() ? 0.0f : st.font * 1.15f + st.gap * 0.8f) + y_label_width +
-                              st.gap * 0.5f + st.tick;
-    float right_margin = st.pad;
-    if (panel.heatmap) right_margin += colorbar_width(*panel.heatmap, st);
-    const float left = std::min(frame.x0 + left_margin, frame.x1 - 2.0f);
-    const float x_target_width = std::max(1.0f, frame.x1 - right_margin - left);
-    const int x_target = std::clamp(static_cast<int>(x_target_width / (st.font * 8.0f)), 2, 8);
-    const auto xt = ticks_in(l.x_scale, rx, x_target);
-    // The last x label is centred on its tick: leave room for its right half.
-    for (const auto& t : xt) {
-        if (!t.major || t.label.empty()) continue;
-        const double f = axis_fraction(t.value, rx.min, rx.max, l.x_scale);
-        const float overhang = text_width(t.label, st.font) * 0.5f - static_cast<float>(1.0 - f) * x_target_width;
-        if (!panel.heatmap) right_margin = std::max(right_margin, overhang + 2.0f);
+    LegendSpot spot;
+    float band_h = 0, reserve = 0, column = 0;
+    const bool legend = detail::has_legend(panel);
+    const std::vector<std::string> notes = legend ? detail::identical_series_notes(panel) : std::vector<std::string>{};
+    const auto use_band = [&] {
+        band_h = detail::legend_band_height(panel, band_frame.width(), st, notes);
+        spot.kind = band_h > 0 ? LegendSpot::Kind::Band : LegendSpot::Kind::None;
+        spot.area = Rect{band_frame.x0, band_frame.y0, band_frame.x1, band_frame.y0 + band_h};
+    };
+    PlotArea area = plot_area(panel, frame, st, l.x_scale, l.y_scale, rx, ry, title_h, 0, 0);
+    l.plot = area.plot;
+    c.data = detail::sample_data(panel, l);
+    if (legend && panel.legend_collapsed) {
+        spot.kind = LegendSpot::Kind::Inside;
+    } else if (legend && panel.legend_anchor) {
+        spot.kind = LegendSpot::Kind::Anchored;
+    } else if (legend) {
+        LegendPlacement placement = panel.legend_placement;
+        if (placement == LegendPlacement::Auto)
+            placement = detail::inside_legend_cover(panel, l, st, notes, c.data) == 0 ? LegendPlacement::Inside
+                                                                                      : LegendPlacement::Right;
+        if (placement == LegendPlacement::Right) {
+            // Beside the plot if the plot keeps most of the panel's width, else above it.
+            column = detail::legend_column_width(panel, st, frame.width() * 0.4f, notes);
+            if (area.plot.width() - column - st.gap >= frame.width() * 0.5f) {
+                reserve = column + st.gap;
+                spot.kind = LegendSpot::Kind::Column;
+            } else {
+                placement = LegendPlacement::Above;
+            }
+        }
+        if (placement == LegendPlacement::Above) {
+            use_band();
+            // A band that would take more than a third of a small panel: collapse the legend
+            // into one box inside (the GUI lists the entries on hover) rather than squash the plot.
+            if (panel.legend_placement == LegendPlacement::Auto && band_h > frame.height() * 0.34f) {
+                band_h = 0;
+                spot = LegendSpot{LegendSpot::Kind::Inside, Rect{}, true};
+            }
+        }
+        if (placement == LegendPlacement::Inside) spot.kind = LegendSpot::Kind::Inside;
     }
-    const float right = std::clamp(frame.x1 - right_margin, left + 1.0f, frame.x1);
-    l.plot = Rect{left, top, right, bottom};
+    if (band_h > 0 || reserve > 0) {
+        area = plot_area(panel, frame, st, l.x_scale, l.y_scale, rx, ry, title_h, band_h, reserve);
+        l.plot = area.plot;
+        c.data = detail::sample_data(panel, l);
+    }
+    if (spot.kind == LegendSpot::Kind::Column)
+        spot.area = Rect{l.plot.x1 + st.gap, l.plot.y0, std::min(frame.x1, l.plot.x1 + st.gap + column), l.plot.y1};
 
     // Drawing order: background, heatmap, grid, reference lines, data, labels, legend, frame.
     if (theme.plot_background != theme.background) c.add(make_fill(l.plot, theme.plot_background));
     if (panel.heatmap) add_heatmap(c);
-    else add_grid(c, xt, yt);
+    else add_grid(c, area.xt, area.yt);
     add_marker_lines(c);
     add_series(c);
-    const Rect legend = detail::add_legend(panel, index, l, theme, st, canvas.primitives,
-                                           legend_above && band_h > 0 ? &band : nullptr);
-    if (legend.width() > 0) c.occupied.push_back(legend);
+    const Rect box = detail::add_legend(panel, index, l, theme, st, canvas.primitives, spot, notes, c.data);
+    if (box.width() > 0) c.occupied.push_back(box);
     add_marker_labels(c);
     add_annotations(c);
-    add_axes(c, xt, yt, y_label_width);
+    add_axes(c, area.xt, area.yt, area.y_label_width);
     if (panel.heatmap) add_colorbar(c);
     if (!panel.title.empty()) {
         const float max_w = std::max(frame.width() - st.pad, st.font * 4);
-        const float size = detail::fit_size(panel.title, st.title, st.title * 0.7f, max_w);
+        const float size = detail::fit_size(panel.title, st.title, std::max(st.min_font, st.title * 0.7f), max_w);
         const float centre =
             std::clamp((l.plot.x0 + l.plot.x1) * 0.5f, frame.x0 + max_w * 0.5f, frame.x1 - max_w * 0.5f);
         c.add(make_text(detail::elide(panel.title, size, max_w), {centre, frame.y0 + st.title * 0.25f}, size,
@@ -190,17 +248,20 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
 }
 
 Style make_style(const Theme& theme, float width, float height, std::size_t panels, float scale) {
-    // Type follows the canvas: down to 60% on small canvases so the plot keeps most of the space,
-    // up to 2.5x on canvases beyond 1920x1200 (per unit of scale) so a 4K slide stays readable.
+    // Type follows the canvas: down to 60% on small canvases so the plot keeps most of the space
+    // (never below the theme's minimum), up to 2.5x on canvases beyond 1920x1200 (per unit of
+    // scale) so a 4K slide stays readable; the theme's text_scale multiplies all of it.
     const float panel_width = width / static_cast<float>(std::max<std::size_t>(panels, 1));
     const float shrink = std::min(panel_width / (560.0f * scale), height / (380.0f * scale));
     const float grow = std::min(width / (1920.0f * scale), height / (1200.0f * scale));
     const float fit = shrink < 1.0f ? std::max(shrink, 0.6f) : std::clamp(grow, 1.0f, 2.5f);
     const float line_fit = fit < 1.0f ? std::sqrt(fit) : fit;
+    const float text = std::isfinite(theme.text_scale) ? std::clamp(theme.text_scale, 0.5f, 4.0f) : 1.0f;
     Style st;
-    st.font = theme.font_size * scale * fit;
-    st.small = st.font * 0.85f;
-    st.title = theme.title_size * scale * fit;
+    st.min_font = std::max(1.0f, theme.min_font_size) * scale * text;
+    st.font = std::max(st.min_font, theme.font_size * scale * fit * text);
+    st.small = std::max(st.min_font, st.font * 0.88f);
+    st.title = std::max(st.font * 1.1f, theme.title_size * scale * fit * text);
     st.figure_title = st.title * 1.12f;
     st.line = theme.line_width * scale * line_fit;
     st.thin = std::max(0.5f, scale * (fit > 1.0f ? fit : 1.0f));
@@ -225,13 +286,34 @@ Canvas layout_figure(const Figure& figure, const Theme& theme, float width, floa
     canvas.primitives.push_back(make_fill(Rect{0, 0, width, height}, theme.background));
 
     float top = st.pad * 0.8f;
+    // The stamp (an animation frame's swept value) in the top-right corner; the title avoids it.
+    float stamp_w = 0;
+    if (!figure.stamp.empty()) {
+        const float size = st.figure_title * 1.15f;
+        const std::string stamp = detail::elide(figure.stamp, size, width * 0.4f, true);
+        stamp_w = text_width(stamp, size, true) + st.pad;
+        canvas.primitives.push_back(make_text(stamp, {width - st.pad, top}, size, theme.text, TextAlign::Right,
+                                              TextBaseline::Top, true));
+    }
     if (!figure.title.empty()) {
-        const float max_w = width - 2 * st.pad;
-        const float size = detail::fit_size(figure.title, st.figure_title, st.figure_title * 0.6f, max_w, true);
+        const float max_w = width - 2 * st.pad - 2 * stamp_w;
+        const float size = detail::fit_size(figure.title, st.figure_title, std::max(st.min_font, st.figure_title * 0.6f),
+                                            max_w, true);
         canvas.primitives.push_back(make_text(detail::elide(figure.title, size, max_w, true), {width * 0.5f, top}, size,
                                               theme.text, TextAlign::Center, TextBaseline::Top, true));
         top += size * 1.45f;
-        st.title = std::min(st.title, size * 0.92f);  // panel titles never outshout the figure's
+        st.title = std::max(st.min_font, std::min(st.title, size * 0.92f));  // panel titles never outshout the figure's
+    } else if (stamp_w > 0) {
+        top += st.figure_title * 1.15f * 1.45f;
+    }
+    // The one-sentence summary under the title, where the canvas has room for it (not in small grid cells).
+    if (!figure.summary.empty() && height >= 400.0f * scale) {
+        const auto lines = wrap(figure.summary, st.font, width - 2 * st.pad, 3);
+        const float line_h = st.font * 1.3f;
+        for (std::size_t k = 0; k < lines.size(); ++k)
+            canvas.primitives.push_back(make_text(lines[k], {width * 0.5f, top + line_h * static_cast<float>(k)},
+                                                  st.font, theme.text, TextAlign::Center, TextBaseline::Top));
+        top += line_h * static_cast<float>(lines.size()) + st.gap * 0.5f;
     }
     float bottom = height - st.pad * 0.8f;
     if (!figure.caption.empty()) {

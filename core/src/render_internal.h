@@ -20,6 +20,7 @@ struct Style {
     float pad = 8;          // outer padding
     float gap = 6;          // between a label and what it labels
     float marker_radius = 2.5f;
+    float min_font = 11;    // no text smaller than this
 };
 
 // A final axis range.
@@ -53,6 +54,7 @@ struct PanelContext {
     std::vector<Primitive>& out;
     PanelLayout layout;
     std::vector<Rect> occupied;  // text placed inside the plot (legend, marker labels)
+    std::vector<Vec2> data;      // sample_data(): labels prefer places that cover none of it
 
     // Appends a primitive of this panel.
     void add(Primitive p) {
@@ -97,13 +99,40 @@ Rect text_bounds(const Primitive& text);
 
 bool overlaps(const Rect& a, const Rect& b, float margin = 0);
 
-// Legend of one panel: chooses the corner that covers the least data, appends its primitives and
-// fills layout.legend_entries / legend_series. Returns the legend box (zero size if none).
-// The legend of a panel. Inside: in the plot corner hiding the least data. Above: in `band`,
-// whose height legend_band_height gave for the band's width.
-Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const Theme& theme, const Style& style,
-                std::vector<Primitive>& out, const Rect* band = nullptr);
+// Where one panel's legend goes, decided before the plot area is final.
+struct LegendSpot {
+    enum class Kind { None, Inside, Anchored, Column, Band };
+    Kind kind = Kind::None;
+    Rect area;  // Column: the column right of the plot; Band: the band above it
+    bool collapsed = false;  // no room anywhere for the entries: one "n methods" box inside
+};
+
+// True if the panel shows a legend (enabled and with entries).
+bool has_legend(const Panel& panel);
+// The fewest data points (of the visible series) an inside legend box would cover, over the
+// corners it may take; 0: some corner is empty.
+// `notes` are identical_series_notes(panel), `data` sample_data(panel, layout) (both computed once).
+std::size_t inside_legend_cover(const Panel& panel, const PanelLayout& layout, const Style& style,
+                                const std::vector<std::string>& notes, const std::vector<Vec2>& data);
+// Width of the legend as a column beside the plot (capped at max_width).
+float legend_column_width(const Panel& panel, const Style& style, float max_width, const std::vector<std::string>& notes);
 // Height of an "above" legend (wrapping rows of entries) within `width`; 0 if it has no entries.
-float legend_band_height(const Panel& panel, float width, const Style& style);
+float legend_band_height(const Panel& panel, float width, const Style& style, const std::vector<std::string>& notes);
+// Draws the legend at `spot`, fills layout.legend_* and returns the box it covers inside the plot
+// (zero size when it is outside the plot or absent), for labels to avoid.
+Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const Theme& theme, const Style& style,
+                std::vector<Primitive>& out, const LegendSpot& spot, const std::vector<std::string>& notes,
+                const std::vector<Vec2>& data);
+
+// The note for series hidden under an identical later one ("= YaRN"), per series index ("" if none).
+std::vector<std::string> identical_series_notes(const Panel& panel);
+
+// A marker symbol of `shape` centred at `at` (radius in px), as primitives (not yet in a panel).
+void add_marker_symbol(std::vector<Primitive>& out, MarkerShape shape, Vec2 at, float radius, Color color,
+                       float stroke_width);
+
+// Data points (and points along long segments) of the visible series, in px: what labels and the
+// legend try not to cover.
+std::vector<Vec2> sample_data(const Panel& panel, const PanelLayout& layout);
 
 }  // namespace ropescope::detail

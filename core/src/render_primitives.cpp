@@ -71,8 +71,81 @@ std::string elide(const std::string& text, float size, float max_width, bool bol
         while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
         if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
     }
+    // Never cut a number or a word in two: back up to the last space if one is in the second half.
+    if (out.size() < text.size() && text[out.size()] != ' ') {
+        const std::size_t space = out.rfind(' ');
+        if (space != std::string::npos && space >= out.size() / 2) out.resize(space);
+    }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out + "...";
+}
+
+void add_marker_symbol(std::vector<Primitive>& out, MarkerShape shape, Vec2 at, float r, Color color,
+                       float stroke_width) {
+    const auto polygon = [&](std::vector<Vec2> points, bool hollow) {
+        Primitive p;
+        p.type = Primitive::Type::Polygon;
+        p.points = std::move(points);
+        p.color = hollow ? with_alpha(color, 0) : color;
+        p.stroke_color = color;
+        p.width = hollow ? stroke_width : 0.0f;
+        out.push_back(std::move(p));
+    };
+    // A stroke of a cross or plus: a thin filled rectangle from a to b (a polygon, so that a series'
+    // polylines stay its curve only).
+    const auto stroke = [&](Vec2 a, Vec2 b) {
+        const float dx = b.x - a.x, dy = b.y - a.y, len = std::hypot(dx, dy);
+        if (!(len > 0)) return;
+        const float h = stroke_width * 0.65f, nx = -dy / len * h, ny = dx / len * h;
+        polygon({{a.x + nx, a.y + ny}, {b.x + nx, b.y + ny}, {b.x - nx, b.y - ny}, {a.x - nx, a.y - ny}}, false);
+    };
+    switch (shape) {
+        case MarkerShape::None: return;
+        case MarkerShape::Circle:
+        case MarkerShape::Ring: {
+            Primitive c;
+            c.type = Primitive::Type::Circle;
+            c.points = {at};
+            c.radius = shape == MarkerShape::Ring ? r * 0.95f : r;
+            c.color = shape == MarkerShape::Ring ? with_alpha(color, 0) : color;
+            c.stroke_color = color;
+            c.width = shape == MarkerShape::Ring ? stroke_width : 0.0f;
+            out.push_back(std::move(c));
+            return;
+        }
+        case MarkerShape::Square:
+        case MarkerShape::HollowSquare: {
+            const float h = r * 0.88f;
+            polygon({{at.x - h, at.y - h}, {at.x + h, at.y - h}, {at.x + h, at.y + h}, {at.x - h, at.y + h}},
+                    shape == MarkerShape::HollowSquare);
+            return;
+        }
+        case MarkerShape::Diamond: {
+            const float h = r * 1.25f;
+            polygon({{at.x, at.y - h}, {at.x + h, at.y}, {at.x, at.y + h}, {at.x - h, at.y}}, false);
+            return;
+        }
+        case MarkerShape::TriangleUp:
+        case MarkerShape::TriangleDown: {
+            const float h = r * 1.3f, sign = shape == MarkerShape::TriangleUp ? 1.0f : -1.0f;
+            polygon({{at.x, at.y - h * sign}, {at.x + h * 0.95f, at.y + h * 0.6f * sign},
+                     {at.x - h * 0.95f, at.y + h * 0.6f * sign}},
+                    false);
+            return;
+        }
+        case MarkerShape::Cross: {
+            const float h = r * 1.05f;
+            stroke({at.x - h, at.y - h}, {at.x + h, at.y + h});
+            stroke({at.x - h, at.y + h}, {at.x + h, at.y - h});
+            return;
+        }
+        case MarkerShape::Plus: {
+            const float h = r * 1.3f;
+            stroke({at.x - h, at.y}, {at.x + h, at.y});
+            stroke({at.x, at.y - h}, {at.x, at.y + h});
+            return;
+        }
+    }
 }
 
 float fit_size(const std::string& text, float size, float min_size, float max_width, bool bold) {

@@ -158,5 +158,48 @@ TEST(CliExport, Help) {
     EXPECT_NE(run_cli({"--help"}).out.find("export"), std::string::npos);
 }
 
+TEST(CliExport, AnimateASweep) {
+    TempDir dir("cli_animate");
+    const std::string gif = (dir.path() / "sweep.gif").string();
+    auto run = run_cli({"export", "--plot", "decay", "--method", "default,linear,yarn", "--animate", "factor=1:32:log",
+                        "--frames", "4", "--size", "320x200", "--out", gif});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.out.find("4 frames"), std::string::npos) << run.out;
+    EXPECT_EQ(read_file(gif).substr(0, 6), "GIF89a");
+    const std::string apng = (dir.path() / "sweep.png").string();
+    run = run_cli({"export", "--plot", "ramp", "--animate", "beta_fast=8:64:log", "--frames", "3", "--size", "320x200",
+                   "--out", apng});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_NE(read_file(apng).find("acTL"), std::string::npos);
+}
+
+TEST(CliExport, AnimateErrorsNameTheOption) {
+    TempDir dir("cli_animate_errors");
+    const std::string out = (dir.path() / "a.gif").string();
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    } cases[] = {
+        {{"--animate", "factor=1:32"}, ""},  // placeholder replaced below
+        {{"--animate", "speed=1:2"}, "\"speed\" is not a parameter"},
+        {{"--animate", "factor=1:32", "--frames", "1"}, "--frames"},
+        {{"--animate", "factor=1:32", "--fps", "500"}, "--fps"},
+        {{"--animate", "factor=1:32", "--format", "avi"}, "not an animation format"},
+        {{"--animate", "alpha=1:2", "--method", "yarn"}, "NTK-by-parts"},
+        {{"--frames", "10"}, "only with --animate"},
+    };
+    for (std::size_t k = 1; k < std::size(cases); ++k) {
+        std::vector<std::string> args = {"export", "--plot", "scale", "--out", out};
+        args.insert(args.end(), cases[k].args.begin(), cases[k].args.end());
+        const auto run = run_cli(args);
+        EXPECT_EQ(run.exit_code, 2) << cases[k].message;
+        EXPECT_NE(run.err.find(cases[k].message), std::string::npos) << run.err;
+        EXPECT_TRUE(run.out.empty()) << run.out;
+    }
+    const auto all = run_cli({"export", "--plot", "all", "--out", dir.path().string(), "--animate", "factor=1:2"});
+    EXPECT_EQ(all.exit_code, 2);
+    EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 }  // namespace
 }  // namespace ropescope

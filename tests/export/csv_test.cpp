@@ -95,9 +95,9 @@ TEST(Csv, DifferentGridsGetTheirOwnXColumn) {
     for (const auto& h : t[0]) grids += h.find("__") != std::string::npos;
     EXPECT_EQ(t[0].size(), grids + figure.panels[0].series.size());
     // Every method's per-pair dots share the pairs' r; the continuous ramp curves share their own grid.
-    const std::size_t x = column(t, "r_l_wavelength_rotations_in_the_training_context__default_keep_weight");
+    const std::size_t x = column(t, "r_l_lambda_rotations_in_the_training_context__default_keep_weight");
     const std::size_t y = column(t, "yarn_keep_weight");
-    column(t, "r_l_wavelength_rotations_in_the_training_context__yarn_ramp_curve_weight");
+    column(t, "r_l_lambda_rotations_in_the_training_context__yarn_ramp_curve_weight");
     EXPECT_EQ(grids, 2u);
     const auto& yarn = entries[3].result;
     for (std::size_t i = 0; i < yarn.pairs.size(); ++i) {
@@ -112,7 +112,7 @@ TEST(Csv, HeatmapInLongForm) {
     const Figure figure = figure_of("heatmap", default_entries());
     const Table t = parse(figure_to_csv(figure));
     const Heatmap& map = *figure.panels[0].heatmap;
-    EXPECT_EQ(t[0], (std::vector<std::string>{"position_m_tokens", "rotary_pair_i", "cos_m_theta_i"}));
+    EXPECT_EQ(t[0], (std::vector<std::string>{"position_m_tokens", "rotary_pair_i", "cos_m_theta"}));
     ASSERT_EQ(t.size(), 1 + static_cast<std::size_t>(map.rows) * map.columns);
     EXPECT_EQ(number(t[1][2]), static_cast<double>(map.values[0]));
     EXPECT_EQ(number(t[1][1]), 0.0);  // row 0: pair 0

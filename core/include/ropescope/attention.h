@@ -247,8 +247,11 @@ Result<std::vector<double>> logit_matrix(const RopeResult& rope, const Attention
 // distinguishability, three panels with a log distance axis.
 Figure resolution_figure(const std::vector<ResolutionCurve>& curves, const std::vector<std::string>& labels,
                          const std::string& caption);
-// Attention weights around the target against distance (one series per result).
+// The x axis of the weights around the target: the key's position relative to the target
+// (-R .. +R, the target at 0; the default), or its distance m - n from the query (D - R .. D + R).
+enum class WindowAxis { RelativeToTarget, Distance };
+// Attention weights around the target (one series per result).
 Figure attention_window_figure(const std::vector<AttentionResult>& results, const std::vector<std::string>& labels,
-                               const std::string& caption);
+                               const std::string& caption, WindowAxis axis = WindowAxis::RelativeToTarget);
 
 }  // namespace ropescope

@@ -7,6 +7,10 @@
 #include "ropescope/methods.h"
 
 namespace ropescope {
+enum class MarkerShape;
+}
+
+namespace ropescope {
 
 struct Color {
     std::uint8_t r = 0, g = 0, b = 0, a = 255;
@@ -19,6 +23,9 @@ std::string to_hex(Color color);
 // One fixed colour per method, the same on screen and in every export, on both themes.
 // Colour-blind-safe hues (Okabe-Ito based) distinct under deuteranopia and protanopia.
 Color method_color(MethodKind kind);
+// One fixed marker shape per method, all different: with the colour, methods stay apart in
+// greyscale and for colour-blind viewers (the colours alone blur under deuteranopia).
+MarkerShape method_marker(MethodKind kind);
 
 enum class ThemeKind { Dark, Light };
 
@@ -33,14 +40,16 @@ struct Theme {
     Color text_muted;       // captions, annotations
     Color marker;           // reference lines (L, L')
     Color highlight;        // e.g. pairs leaving the trained range
-    float font_size = 13;   // px at scale 1: tick labels, legend
-    float title_size = 16;  // px: panel titles
+    float font_size = 16;   // px at scale 1: tick labels, legend (both themes: the same type relative to the canvas)
+    float title_size = 20;  // px: panel titles
+    float min_font_size = 11;  // px at scale 1: no text is laid out smaller, however small the plot
+    float text_scale = 1;   // multiplies every text size (the GUI's "plot text size" setting)
     float line_width = 1.6f;
     float marker_radius = 2.5f;
 };
 
 Theme dark_theme();
-// White background, large type, thick lines: for slides and papers.
+// White background, thick lines: for slides and papers (same type size as the dark theme).
 Theme light_theme();
 Theme theme(ThemeKind kind);
 // "dark" / "light"

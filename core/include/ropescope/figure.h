@@ -22,6 +22,10 @@ struct Axis {
 };
 
 enum class LineStyle { Solid, Dashed, Dotted };
+
+// A symbol drawn on a series' points (and, for lines, at intervals along it): with the line style
+// it tells the methods apart without colour (greyscale prints, colour-vision deficiencies).
+enum class MarkerShape { None, Circle, Square, Diamond, TriangleUp, TriangleDown, Cross, Plus, Ring, HollowSquare };
 enum class SeriesKind {
     Line,    // polyline through the points (NaN breaks the line)
     Points,  // one dot per point
@@ -35,6 +39,7 @@ struct Series {
     Color color;
     SeriesKind kind = SeriesKind::Line;
     LineStyle style = LineStyle::Solid;
+    MarkerShape marker = MarkerShape::None;  // lines: repeated along the curve; points: the dot's shape
     float width_scale = 1.0f;      // multiplies the theme's line width
     std::vector<double> x;
     std::vector<double> y;
@@ -70,9 +75,18 @@ struct Heatmap {
     std::string value_label;         // colour bar title
 };
 
-// Where a panel's legend goes: inside the plot, in the corner that hides the least data, or in
-// wrapping rows between the panel title and the plot (for plots whose data fills every corner).
-enum class LegendPlacement { Inside, Above };
+// Where a panel's legend goes. Auto: inside the plot in a corner that hides no data, else in a
+// column right of the plot (or, on a narrow panel, above it). Inside: the corner hiding the least
+// data even if it hides some. Above: wrapping rows between the panel title and the plot.
+// Right: a column right of the plot.
+enum class LegendPlacement { Auto, Inside, Above, Right };
+
+// Where the viewer put a panel's legend by dragging it: its top-left corner as a fraction of the
+// plot area (0,0 top-left .. 1,1 bottom-right), kept inside the plot.
+struct LegendAnchor {
+    float x = 0, y = 0;
+    bool operator==(const LegendAnchor&) const = default;
+};
 
 struct Panel {
     std::string title;
@@ -82,13 +96,17 @@ struct Panel {
     std::vector<Annotation> annotations;
     std::optional<Heatmap> heatmap;
     bool legend = true;
-    LegendPlacement legend_placement = LegendPlacement::Inside;
+    LegendPlacement legend_placement = LegendPlacement::Auto;
+    std::optional<LegendAnchor> legend_anchor;  // set: dragged there (overrides the placement)
+    bool legend_collapsed = false;              // one small box "n methods" instead of the entries
 };
 
 struct Figure {
     std::string id;        // plot name: wavelength, scale, ramp, decay, coverage, heatmap, ...
     std::string title;
     std::string caption;   // one line under the plot: the parameters that reproduce it
+    std::string summary;   // one sentence saying what the plot shows, for a lecture (under the title)
+    std::string stamp;     // large text in the top-right corner, e.g. an animation frame's "s = 4.2"
     std::vector<Panel> panels;  // laid out left to right (side-by-side comparisons share axes)
 };
 

@@ -56,7 +56,12 @@ Figure heatmap_figure(const std::vector<PlotEntry>& entries, const PlotOptions& 
 // with L, L' and the current seq_len marked; a titled empty panel when none is enabled.
 Figure dynamic_figure(const std::vector<PlotEntry>& entries);
 
-// By id (one of plot_ids()); an unknown id is an error listing the valid ones.
+// One sentence saying what plot `id` shows for these entries, for a lecture (e.g. "PI divides every
+// frequency by s: neighbouring tokens become hard to tell apart."); "" for an unknown id.
+// build_figure puts it in Figure::summary, so screen and exports carry the same caption.
+std::string plot_summary(std::string_view id, const std::vector<PlotEntry>& entries);
+
+// By id (one of plot_ids()), with its summary; an unknown id is an error listing the valid ones.
 Result<Figure> build_figure(std::string_view id, const std::vector<PlotEntry>& entries, const PlotOptions& options);
 
 // Side by side: panels of `a` then `b`, titled "A: ..." and "B: ...", with shared axis ranges.

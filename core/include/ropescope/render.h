@@ -34,6 +34,7 @@ struct Primitive {
         Circle,    // center = points[0], radius, color (filled), stroke_color ring if stroke_width > 0
         Text,      // text at points[0], size, color, align, baseline, rotated (90 deg CCW) if vertical
         Image,     // heatmap: rect, image_width x image_height RGBA pixels
+        Polygon,   // filled convex polygon through points (color; outline in stroke_color if width > 0)
     };
     Type type = Type::Polyline;
     std::vector<Vec2> points;
@@ -64,6 +65,9 @@ struct PanelLayout {
     double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
     std::vector<Rect> legend_entries;  // one per series with in_legend (hit areas), in series order
     std::vector<int> legend_series;    // series index of each legend entry
+    Rect legend_box;                   // the whole legend (drag handle; a collapsed legend's hover area)
+    bool legend_inside = false;        // the legend sits inside the plot (it can be dragged there)
+    bool legend_collapsed = false;     // drawn as one "n methods" box
 
     // Data <-> pixel transforms (log axes map log10 linearly).
     float to_px_x(double x) const;
@@ -91,11 +95,12 @@ float baseline_offset(TextBaseline baseline, float size);
 std::vector<float> dash_pattern(LineStyle style, float width);
 
 // Lays out the figure at width x height pixels. `scale` multiplies fonts and line widths
-// (2 for retina/HiDPI). Type also adapts to the canvas: down to 60% on small canvases, up to 2.5x
-// beyond 1920x1200 px per unit of scale. Axis ranges unset in the figure are fitted to the data
-// and markers (padded a little, snapped to round numbers); explicit ranges are used as given.
-// The legend goes inside the plot, in the corner (top-right first) that hides the least data;
-// tick labels that would collide are thinned out.
+// (2 for retina/HiDPI). Type also adapts to the canvas: down to 60% on small canvases but never
+// below theme.min_font_size x scale, up to 2.5x beyond 1920x1200 px per unit of scale; all of it
+// times theme.text_scale. Axis ranges unset in the figure are fitted to the data and markers
+// (padded a little, snapped to round numbers); explicit ranges are used as given. The legend goes
+// where the panel's placement says (by default: inside in a corner that hides no data, else beside
+// the plot); tick labels that would collide are thinned out, reference-line labels avoid the data.
 Canvas layout_figure(const Figure& figure, const Theme& theme, float width, float height, float scale = 1.0f);
 
 // Diverging colour map for heatmaps: blue (-1) - white/near-black (0) - red (+1) per theme.
