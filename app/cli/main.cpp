@@ -20,6 +20,7 @@ Commands:
   attention  one query against N keys (CPU kernel): attention weights and token-distance resolution
   resolution token-distance resolution against distance (log grid up to L') for one or more methods
   search     LongRoPE evolutionary search for per-pair factors on a proxy fitness; writes rope_scaling JSON
+  model      a small trained RoPE model: train, eval (perplexity, passkey per method), finetune, info, search
   help       this text; 'ropescope-cli COMMAND --help' for a command's options
 
 Examples:
@@ -30,6 +31,7 @@ Examples:
   ropescope-cli attention --method yarn --factor 8 --keys 1048576 --needle-distance 1000 --threads 2
   ropescope-cli resolution --method default,linear,yarn --factor 8 --format csv
   ropescope-cli search --head-dim 96 --original-max-position-embeddings 4096 --factor 32 --out factors.json
+  ropescope-cli model eval --method default,linear,ntk,yarn
 
 Exit status: 0 success, 2 invalid input (message on stderr), 1 I/O failure.
 )";
@@ -55,5 +57,6 @@ int main(int argc, char** argv) {
     if (command == "attention") return run_attention(argc, argv, 2);
     if (command == "resolution") return run_resolution(argc, argv, 2);
     if (command == "search") return run_search(argc, argv, 2);
+    if (command == "model") return run_model(argc, argv, 2);
     return usage_error("unknown command \"" + command + "\"; run 'ropescope-cli --help' for the list.");
 }
