@@ -1,7 +1,11 @@
 // ropescope-cli: the headless face of the core library.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include "commands.h"
 
@@ -36,6 +40,21 @@ Examples:
 Exit status: 0 success, 2 invalid input (message on stderr), 1 I/O failure.
 )";
 
+// `model ...` runs in ropescope-cli-model (it links LibTorch, which takes about a second to load):
+// exec it from beside this executable, with the same arguments.
+int exec_model_commands(char** argv) {
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::string helper = (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "ropescope-cli-model";
+    std::vector<char*> args{const_cast<char*>(helper.c_str())};
+    for (char** a = argv + 1; *a; ++a) args.push_back(*a);
+    args.push_back(nullptr);
+    ::execv(helper.c_str(), args.data());
+    return ropescope::cli::usage_error("model: " + helper +
+                                       " could not be started (" + std::strerror(errno) +
+                                       "); the model commands need it next to ropescope-cli (built with LibTorch).");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,6 +76,6 @@ int main(int argc, char** argv) {
     if (command == "attention") return run_attention(argc, argv, 2);
     if (command == "resolution") return run_resolution(argc, argv, 2);
     if (command == "search") return run_search(argc, argv, 2);
-    if (command == "model") return run_model(argc, argv, 2);
+    if (command == "model") return exec_model_commands(argv);
     return usage_error("unknown command \"" + command + "\"; run 'ropescope-cli --help' for the list.");
 }

@@ -17,7 +17,7 @@ namespace ropescope::model {
 
 namespace {
 
-constexpr std::int64_t kQueryChunk = 512;
+constexpr std::int64_t kQueryChunk = 256;
 
 int windows_for(const ModelShape& shape, std::int64_t length, int requested) {
     if (requested > 0) return requested;
@@ -39,47 +39,75 @@ at::Tensor bytes_to_tokens(const std::vector<std::string>& rows, std::int64_t le
     return t;
 }
 
-struct PerplexityResult {
+struct WindowsResult {
     double perplexity = 0;
+    double passkey_accuracy = 0;
+    std::int64_t passkey_distance = 0;
     std::vector<double> entropy;
 };
 
-// Mean NLL on positions [3T/4, T) of `windows` plain text windows, batched in one forward pass.
-PerplexityResult perplexity_of(const ModelWeights& w, const std::string& heldout, const RopeTables& rope,
-                               std::int64_t T, int windows) {
-    std::vector<std::string> rows;
-    for (int k = 0; k < windows; ++k)
-        rows.push_back(heldout.substr(window_start(heldout.size(), T, k, windows), static_cast<std::size_t>(T + 1)));
-    const auto tokens = bytes_to_tokens(rows, T + 1);
+// The windows of one (method, length) point, one forward pass each. Perplexity is the mean NLL on
+// positions [3T/4, T) of plain-text windows. With `passkey`, every window also hides a key near its
+// start and asks for it at the end: when the question fits in the last eighth (T >= 8 times its
+// length), in the same window, with the question itself left out of the perplexity; otherwise in
+// a separate window whose last layer only computes the five answer positions.
+WindowsResult run_windows(const ModelWeights& w, const std::string& heldout, const RopeTables& rope,
+                          std::int64_t T, int windows, bool passkey) {
+    WindowsResult out;
     const std::int64_t from = 3 * T / 4;
-    ForwardStats stats;
-    const auto logits = forward(w, tokens.narrow(1, 0, T), rope, from, kQueryChunk, &stats);
-    const auto targets = tokens.narrow(1, from + 1, T - from);
-    const double nll =
-        at::cross_entropy_loss(logits.reshape({-1, kVocabSize}).to(at::kDouble), targets.reshape({-1})).item<double>();
-    return PerplexityResult{std::exp(nll), stats.attention_entropy};
-}
-
-// Fraction of `windows` passkey samples whose five digits are all the argmax predictions.
-double passkey_accuracy(const ModelWeights& w, const std::string& heldout, const RopeTables& rope, std::int64_t T,
-                        int windows, std::int64_t* mean_distance) {
-    std::vector<std::string> rows;
+    const bool combined = passkey && T >= 8 * passkey_question_bytes();
+    double nll_sum = 0;
+    std::int64_t nll_count = 0;
+    int right = 0;
     std::int64_t distance = 0;
+    out.entropy.assign(w.layers.size(), 0.0);
+    auto answer_right = [&](const at::Tensor& logits, const std::string& text) {
+        // logits [1, n, 256] for the positions predicting text[T-4 .. T] (the five answer bytes).
+        const auto predicted = logits.narrow(1, logits.size(1) - kPasskeyDigits, kPasskeyDigits).argmax(-1);
+        const auto* pr = predicted.data_ptr<std::int64_t>();
+        for (int i = 0; i < kPasskeyDigits; ++i)
+            if (pr[i] != static_cast<unsigned char>(text[static_cast<std::size_t>(T + 1 - kPasskeyDigits + i)])) return false;
+        return true;
+    };
     for (int k = 0; k < windows; ++k) {
+        const std::size_t start = window_start(heldout.size(), T, k, windows);
         std::mt19937_64 rng(static_cast<std::uint64_t>(T) * 1000003u + static_cast<std::uint64_t>(k));
         std::uniform_int_distribution<std::int64_t> needle(0, std::max<std::int64_t>(0, T / 16));
-        auto sample = make_passkey_sample(heldout, window_start(heldout.size(), T, k, windows), T + 1, needle(rng), rng);
-        distance += sample.distance();
-        rows.push_back(std::move(sample.text));
+        std::string text;
+        std::int64_t score_end = T;  // positions [from, score_end) are scored
+        PasskeySample sample;
+        if (passkey) sample = make_passkey_sample(heldout, start, T + 1, needle(rng), rng);
+        if (combined) {
+            text = sample.text;
+            score_end = sample.question_begin - 1;  // the position predicting the question's first byte
+        } else {
+            text = heldout.substr(start, static_cast<std::size_t>(T + 1));
+        }
+        const auto tokens = bytes_to_tokens({text}, T + 1);
+        ForwardStats stats;
+        const auto logits = forward(w, tokens.narrow(1, 0, T), rope, from, kQueryChunk, &stats);
+        const auto scored = logits.narrow(1, 0, score_end - from).reshape({-1, kVocabSize}).to(at::kDouble);
+        const auto targets = tokens.narrow(1, from + 1, score_end - from).reshape({-1});
+        nll_sum += at::cross_entropy_loss(scored, targets, {}, at::Reduction::Sum).item<double>();
+        nll_count += score_end - from;
+        for (std::size_t l = 0; l < stats.attention_entropy.size(); ++l) out.entropy[l] += stats.attention_entropy[l];
+        if (passkey) {
+            distance += sample.distance();
+            if (combined) {
+                right += answer_right(logits, text);
+            } else {
+                const auto pk = bytes_to_tokens({sample.text}, T + 1);
+                right += answer_right(forward(w, pk.narrow(1, 0, T), rope, T - kPasskeyDigits, kQueryChunk), sample.text);
+            }
+        }
     }
-    *mean_distance = windows > 0 ? distance / windows : 0;
-    const auto tokens = bytes_to_tokens(rows, T + 1);
-    const std::int64_t from = T - kPasskeyDigits;  // positions predicting the five answer bytes
-    const auto logits = forward(w, tokens.narrow(1, 0, T), rope, from, kQueryChunk);
-    const auto predicted = logits.argmax(-1);
-    const auto expected = tokens.narrow(1, from + 1, kPasskeyDigits);
-    const auto all_right = predicted.eq(expected).all(1);
-    return all_right.to(at::kDouble).mean().item<double>();
+    out.perplexity = std::exp(nll_sum / static_cast<double>(std::max<std::int64_t>(1, nll_count)));
+    for (auto& e : out.entropy) e /= windows;
+    if (passkey) {
+        out.passkey_accuracy = static_cast<double>(right) / windows;
+        out.passkey_distance = distance / windows;
+    }
+    return out;
 }
 
 std::int64_t max_length(const std::vector<std::int64_t>& lengths) {
@@ -97,13 +125,12 @@ std::vector<std::int64_t> default_eval_lengths(const ModelShape& shape) {
 
 std::size_t eval_memory_bytes(const ModelShape& s, std::int64_t length) {
     const double T = static_cast<double>(length), d = s.d_model;
-    const double windows = std::max<double>(4, 16.0 * static_cast<double>(s.train_context) / T);
     const double chunk = std::min<double>(T, kQueryChunk);
-    // Per window: three score blocks per head (scores, log-probabilities, probabilities), the
-    // activations of one layer and the logits of the scored quarter; tables and tokens.
-    const double per_window = 3.0 * s.heads * chunk * T + T * d * (12.0 + 4.0 * s.mlp_ratio) + T / 4 * kVocabSize * 2;
-    const double total = 4.0 * std::min(windows, 32.0) * per_window + 16.0 * T * s.head_dim();
-    return total > 1e18 ? static_cast<std::size_t>(1e18) : static_cast<std::size_t>(total);
+    // One window at a time: a few score blocks per head (scores, probabilities, the attention
+    // output), every layer's activations, the rotary tables and the scored quarter's logits.
+    const double bytes = 4.0 * (4.0 * s.heads * chunk * T + T * d * (12.0 + 4.0 * s.mlp_ratio) * 2 +
+                                4.0 * T * s.head_dim() + T / 4 * kVocabSize * 3);
+    return bytes > 1e18 ? static_cast<std::size_t>(1e18) : static_cast<std::size_t>(bytes);
 }
 
 Status validate_eval(const Model& model, const std::string& heldout, const EvalOptions& o) {
@@ -171,10 +198,11 @@ Result<EvalReport> evaluate_model(const Model& model, const std::string& heldout
             p.factor = s;
             p.length = T;
             p.windows = windows_for(shape, T, o.windows);
-            const auto ppl = perplexity_of(w, heldout, *rope, T, p.windows);
-            p.perplexity = ppl.perplexity;
-            p.attention_entropy = ppl.entropy;
-            if (o.passkey) p.passkey_accuracy = passkey_accuracy(w, heldout, *rope, T, p.windows, &p.passkey_distance);
+            const auto r = run_windows(w, heldout, *rope, T, p.windows, o.passkey);
+            p.perplexity = r.perplexity;
+            p.attention_entropy = r.entropy;
+            p.passkey_accuracy = r.passkey_accuracy;
+            p.passkey_distance = r.passkey_distance;
             report.results.push_back(std::move(p));
             if (o.progress) o.progress(++done, total);
         }
@@ -196,7 +224,8 @@ Result<double> heldout_perplexity(const Model& model, const std::string& heldout
     c10::InferenceMode guard;
     auto rope = rope_tables(model.shape(), method, factor, length);
     if (!rope) return rope.error();
-    return perplexity_of(*model.weights(), heldout, *rope, length, windows_for(model.shape(), length, windows)).perplexity;
+    return run_windows(*model.weights(), heldout, *rope, length, windows_for(model.shape(), length, windows), false)
+        .perplexity;
 }
 
 }  // namespace ropescope::model

@@ -25,19 +25,20 @@ at::Tensor causal_attention(const at::Tensor& q, const at::Tensor& k, const at::
         auto qb = q.narrow(2, a, b - a);
         auto kb = k.narrow(2, 0, keys);
         auto vb = v.narrow(2, 0, keys);
-        auto scores = at::matmul(qb, kb.transpose(-2, -1)) * scale;
+        auto scores = at::matmul(qb, kb.transpose(-2, -1));
+        scores.mul_(scale);  // in place: matmul's backward needs its inputs, not its output
         // Query row r (position q0 + a + r) may not see key j > q0 + a + r.
         auto mask = at::ones({b - a, keys}, q.options().dtype(at::kBool)).triu(q0 + a + 1);
-        scores = scores.masked_fill(mask, kMasked);
-        at::Tensor p;
-        if (entropy_sum) {
-            auto logp = at::log_softmax(scores, -1);
-            p = logp.exp();
-            const std::int64_t first = std::max<std::int64_t>(0, entropy_from - q0 - a);
-            if (first < b - a)
-                *entropy_sum += -(p * logp).narrow(2, first, b - a - first).sum().item<double>();
-        } else {
-            p = at::softmax(scores, -1);
+        scores.masked_fill_(mask, kMasked);
+        // Entropy only for blocks holding queries at or past entropy_from:
+        // H = logsumexp(s) - sum_j p_j s_j (masked scores are finite, their p_j exactly 0).
+        const std::int64_t first = std::max<std::int64_t>(0, entropy_from - q0 - a);
+        at::Tensor p = at::softmax(scores, -1);
+        if (entropy_sum && first < b - a) {
+            auto s_rows = scores.narrow(2, first, b - a - first);
+            auto p_rows = p.narrow(2, first, b - a - first);
+            auto expected = at::matmul(p_rows.unsqueeze(-2), s_rows.unsqueeze(-1)).squeeze(-1).squeeze(-1);
+            *entropy_sum += (at::logsumexp(s_rows, -1) - expected).sum().item<double>();
         }
         outs.push_back(at::matmul(p, vb));
     }

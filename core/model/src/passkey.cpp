@@ -18,6 +18,8 @@ std::int64_t passkey_overhead() {
            2 * kPasskeyDigits;
 }
 
+std::int64_t passkey_question_bytes() { return static_cast<std::int64_t>(kQuestion.size()) + kPasskeyDigits; }
+
 PasskeySample make_passkey_sample(std::string_view filler, std::size_t filler_offset, std::int64_t length,
                                   std::int64_t needle_at, std::mt19937_64& rng) {
     PasskeySample s;
@@ -44,6 +46,7 @@ PasskeySample make_passkey_sample(std::string_view filler, std::size_t filler_of
     s.text += question;
     if (static_cast<std::int64_t>(s.text.size()) > length) s.text.erase(0, s.text.size() - static_cast<std::size_t>(length));
     s.answer_begin = static_cast<std::int64_t>(s.text.size()) - kPasskeyDigits;
+    s.question_begin = static_cast<std::int64_t>(s.text.size()) - q;
     return s;
 }
 

@@ -17,6 +17,7 @@ struct PasskeySample {
     std::string text;                // exactly the requested number of bytes
     std::string key;                 // the five digits
     std::int64_t needle_begin = 0;   // where the stated key's first digit is
+    std::int64_t question_begin = 0; // where the question (" What is the pass key? ...") starts
     std::int64_t answer_begin = 0;   // where the asked-for key's first digit is (text.size() - 5)
     // answer_begin - needle_begin: how far back the model must look.
     std::int64_t distance() const { return answer_begin - needle_begin; }
@@ -24,6 +25,8 @@ struct PasskeySample {
 
 // Bytes the needle and the question take (a sample needs at least their sum plus one).
 std::int64_t passkey_overhead();
+// Bytes the question and the answer take at the end of a sample.
+std::int64_t passkey_question_bytes();
 
 // A sample of `length` bytes: filler taken from `filler` starting at `filler_offset` (wrapping
 // around), the needle placed so that it starts at byte `needle_at` (clamped to fit), the key drawn
