@@ -11,6 +11,7 @@
 #include "ropescope/engines.h"
 #include "ropescope/export.h"
 #include "ropescope/model/checkpoint.h"
+#include "ropescope/model/eval_report.h"
 #include "ropescope/model/evaluate.h"
 #include "ropescope/model/model_figures.h"
 #include "ropescope/model/model_search.h"
@@ -35,7 +36,7 @@ accuracy with the key near the start of a window of T tokens, and each layer's a
                           llama3, longrope (default: default,linear,ntk,yarn)
   --lengths LIST          evaluated lengths (default: L, 2L, 4L, 8L, 16L)
   --factor S|auto         extension factor; auto: s = max(1, T / L) for each length (default auto)
-  --windows N             windows per length (default: max(4, 16 L / T), at most 32)
+  --windows N             windows per length (default: 16 L / T, at least 2, at most 16)
   --no-passkey            skip the passkey test
   --corpus PATH           held-out text from this corpus (default: the model's own, else the Eigen headers)
   --long-factor LIST      longrope per-pair factors (default: the factors searched on the model)
@@ -132,20 +133,6 @@ void print_text(const model::EvalReport& r, const model::Model& m, const model::
     std::printf("%zu points in %.1f s\n", r.results.size(), r.seconds);
 }
 
-nlohmann::json report_json(const model::EvalReport& r) {
-    nlohmann::json results = nlohmann::json::array();
-    for (const auto& p : r.results)
-        results.push_back({{"method", p.method},
-                           {"factor", p.factor},
-                           {"length", p.length},
-                           {"perplexity", p.perplexity},
-                           {"passkey_accuracy", p.passkey_accuracy},
-                           {"passkey_distance", p.passkey_distance},
-                           {"attention_entropy", p.attention_entropy},
-                           {"windows", p.windows}});
-    return {{"train_context", r.train_context}, {"results", results}, {"seconds", r.seconds}};
-}
-
 }  // namespace
 
 int run_model_eval(int argc, char** argv, int first) {
@@ -211,7 +198,7 @@ int run_model_eval(int argc, char** argv, int first) {
         if (auto s = write_svg(model::passkey_figure(*report, caption), *svg, 1000, 560); !s)
             return io_error(s.error().message);
     if (format == "json") {
-        std::printf("%s\n", report_json(*report).dump(2).c_str());
+        std::printf("%s\n", model::eval_report_to_json(*report, m->info().checksum).dump(2).c_str());
     } else if (format == "csv") {
         std::printf("method,factor,length,perplexity,passkey_accuracy,passkey_distance\n");
         for (const auto& p : report->results)

@@ -36,7 +36,7 @@ losses. Progress (loss, tokens/s) goes to stderr once a second; Ctrl+C stops wit
   --context L             training context L (default 256)
   --rope-theta B          RoPE base (default 10000)
   --batch N               sequences per step (default 16)
-  --steps N               optimizer steps (default 400)
+  --steps N               optimizer steps (default 320)
   --lr X                  peak learning rate (default 0.003)
   --warmup F              warm-up fraction of the steps (default 0.05)
   --weight-decay X        AdamW weight decay (default 0.1)

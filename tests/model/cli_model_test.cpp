@@ -162,16 +162,22 @@ TEST(CliModel, CtrlCStopsTrainingWithoutWritingTheFile) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    const auto err_path = temp_dir() / "interrupted.err";
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     pid_t pid = 0;
     ASSERT_EQ(posix_spawn(&pid, cli.c_str(), &actions, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&actions);
-    std::this_thread::sleep_for(std::chrono::seconds(2));  // loaded and training (100000 steps take minutes)
+    // Wait until it is training (its first progress line, after a second of steps), then Ctrl+C.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (test::read_bytes(err_path).find("train: step") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     kill(pid, SIGINT);
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFEXITED(status)) << "killed by a signal instead of stopping cleanly";
     EXPECT_EQ(WEXITSTATUS(status), 1);
+    EXPECT_NE(test::read_bytes(err_path).find("not written"), std::string::npos) << test::read_bytes(err_path);
     EXPECT_FALSE(fs::exists(out));
 }
 

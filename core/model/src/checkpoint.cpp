@@ -242,6 +242,7 @@ Result<Model> model_from_bytes(std::string_view bytes, const std::string& name) 
         info.longrope = std::move(m);
     }
     if (r.error) return *r.error;
+    info.checksum = get_u64(bytes, body);
     if (auto s = validate_shape(info.shape); !s) return file_error(name, "header: " + s.error().message);
     if (info.longrope && static_cast<int>(info.longrope->long_factor.size()) != info.shape.head_dim() / 2)
         return file_error(name, "header: longrope.long_factor must have one entry per rotary pair (" +

@@ -74,6 +74,7 @@ Result<Corpus> load_corpus(const std::string& path) {
     } else {
         auto text = read_text_file(path, kMaxCorpusFileBytes, "a text file or a folder of text files", "corpus");
         if (!text) return Error{"corpus", "corpus: " + text.error().message};
+        if (text->empty()) return corpus_error(path, "empty; give a text file or a folder of text files.");
         if (!looks_like_text(*text))
             return corpus_error(path, "looks binary (NUL or control bytes); give a text file or a folder of text files.");
         texts.push_back(std::move(*text));

@@ -22,7 +22,7 @@ constexpr std::int64_t kQueryChunk = 256;
 int windows_for(const ModelShape& shape, std::int64_t length, int requested) {
     if (requested > 0) return requested;
     const auto w = 16 * shape.train_context / std::max<std::int64_t>(1, length);
-    return static_cast<int>(std::clamp<std::int64_t>(w, 4, 32));
+    return static_cast<int>(std::clamp<std::int64_t>(w, 2, 16));
 }
 
 // Start of window k of n, spread evenly over the held-out text.

@@ -29,7 +29,7 @@ struct EvalOptions {
     std::vector<Method> methods;           // empty: default, linear, ntk, yarn
     std::vector<std::int64_t> lengths;     // empty: L, 2L, 4L, 8L, 16L
     std::optional<double> factor;          // unset: auto, s = max(1, T / L) for each length T
-    int windows = 0;                       // windows per length; 0: max(4, 16 L / T) capped at 32
+    int windows = 0;                       // windows per length; 0: 16 L / T, clamped to [2, 16]
     bool passkey = true;                   // hide a key near the start of every window
     int threads = 0;                       // 0: library default
     const std::atomic<bool>* cancel = nullptr;  // checked before every window

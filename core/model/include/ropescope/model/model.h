@@ -42,7 +42,7 @@ std::int64_t parameter_count(const ModelShape& shape);
 
 // How a model was trained (recorded in its file, so a model says how to remake it).
 struct TrainRecipe {
-    int steps = 400;                  // optimizer steps
+    int steps = 320;                  // optimizer steps
     int batch = 16;                   // sequences per step, each train_context + 1 bytes
     double learning_rate = 3e-3;      // AdamW peak learning rate
     double warmup_fraction = 0.05;    // linear warm-up over this fraction of the steps
@@ -81,6 +81,7 @@ struct ModelInfo {
     int threads = 0;                 // threads it was trained with
     std::vector<FinetuneRecord> finetunes;
     std::optional<ModelLongRope> longrope;
+    std::uint64_t checksum = 0;      // the checksum of the file it was loaded from (0: not loaded)
 };
 
 struct ModelWeights;  // LibTorch tensors; defined in core/model/src/weights.h
