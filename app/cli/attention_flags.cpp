@@ -45,8 +45,9 @@ Result<AttentionOptions> attention_options_from_flags(const ParsedArgs& args) {
     if (*seed) o.seed = static_cast<std::uint64_t>(**seed);
     if (*threads) o.threads = static_cast<int>(**threads);
     if (*noise) {
-        if (!std::isfinite(**noise) || **noise < 0)
-            return Error{"noise", "--noise: " + args.get("noise").value() + " is not allowed; use a finite value >= 0."};
+        // Bounded so that the needle's logits stay finite (noise * |q| * sqrt(d) per distractor).
+        if (!std::isfinite(**noise) || **noise < 0 || **noise > 1e6)
+            return Error{"noise", "--noise: " + args.get("noise").value() + " is not allowed; use a value from 0 to 1e6."};
         o.noise = **noise;
     }
     if (*scale) {

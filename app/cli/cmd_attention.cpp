@@ -132,7 +132,7 @@ int run_attention(int argc, char** argv, int first) {
     options.num_keys = keys->value_or(4096);
     options.first_key = first_key->value_or(0);
     options.query_position = query->value_or(-1);
-    options.target_distance = distance->value_or(-1);
+    options.target_distance = distance->value_or(kAutoTargetDistance);
     options.window_radius = static_cast<int>(window->value_or(16));
     if (options.first_key + options.num_keys - 1 > kMaxContext)
         return usage_error("--first-key: " + std::to_string(options.first_key) + " puts the last key past position " +

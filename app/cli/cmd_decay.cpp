@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ropescope/decay.h"
+#include "ropescope/plots.h"
 #include "ropescope/rope.h"
 #include "ropescope/validate.h"
 
@@ -59,7 +60,7 @@ int run_decay(int argc, char** argv, int first) {
     if (grid == "log") options.grid = GridKind::Log;
     else if (grid == "linear") options.grid = GridKind::Linear;
     else return usage_error("--grid: \"" + grid + "\" is not allowed; use log or linear.");
-    auto points = args->integer("points", 2, 100000);
+    auto points = args->integer("points", kMinDecayPoints, kMaxDecayPoints);
     if (!points) return usage_error(points.error().message);
     options.points = static_cast<int>(points->value_or(256));
     auto max_distance = args->integer("max-distance", 1, kMaxContext);

@@ -299,14 +299,9 @@ int run_export(int argc, char** argv, int first) {
     listing.push_back({"state.json", "the lab state: setup, methods and their parameters, plot options"});
     files.push_back({"state.json", state_to_json(*state).dump(2) + "\n"});
     files.push_back({"README.md", state_readme(*state, listing, regenerate_command(o))});
-    std::error_code ec;
-    fs::create_directories(*out, ec);
-    if (ec) return io_error("cannot create the folder " + *out + ": " + ec.message() + ".");
-    if (!fs::is_directory(*out, ec)) return io_error("cannot write into " + *out + ": it is not a folder.");
-    for (const auto& f : files) {
-        const std::string path = (fs::path(*out) / f.name).string();
-        if (auto status = write_file_atomic(path, f.bytes); !status) return io_error(status.error().message);
-    }
+    std::vector<NamedFile> named;
+    for (auto& f : files) named.push_back({f.name, std::move(f.bytes)});
+    if (auto status = write_files_atomic(*out, named); !status) return io_error(status.error().message);
     std::printf("wrote %zu files to %s\n", files.size(), out->c_str());
     return kExitOk;
 }

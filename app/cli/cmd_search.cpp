@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <variant>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "ropescope/export.h"
 #include "ropescope/hf_config.h"
 #include "ropescope/longrope_search.h"
+#include "ropescope/validate.h"
 
 namespace ropescope::cli {
 
@@ -125,6 +127,10 @@ int run_search(int argc, char** argv, int first) {
                                        {"weight-width", &options.weights.width}}) {
         auto v = args->number(name);
         if (!v) return usage_error(v.error().message);
+        const bool weight = std::string_view(name).rfind("weight-", 0) == 0;
+        if (*v && weight && !(**v >= 0 && **v <= 1e6))
+            return usage_error("--" + std::string(name) + ": " + format_number(**v) +
+                               " is not allowed; a fitness weight is a number from 0 to 1e6.");
         if (*v) *target = **v;
     }
     auto seed = args->integer("seed", 0, std::int64_t{1} << 62);

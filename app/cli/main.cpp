@@ -1,13 +1,16 @@
 // ropescope-cli: the headless face of the core library.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <iostream>
 #include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "commands.h"
+#include "ropescope/export.h"
 
 namespace {
 
@@ -55,9 +58,8 @@ int exec_model_commands(char** argv) {
                                        "); the model commands need it next to ropescope-cli (built with LibTorch).");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Runs the command named in argv[1].
+int dispatch(int argc, char** argv) {
     using namespace ropescope::cli;
     if (argc < 2) {
         std::fputs(kUsage, stdout);
@@ -78,4 +80,22 @@ int main(int argc, char** argv) {
     if (command == "search") return run_search(argc, argv, 2);
     if (command == "model") return exec_model_commands(argv);
     return usage_error("unknown command \"" + command + "\"; run 'ropescope-cli --help' for the list.");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Ctrl+C or a kill during an export removes the temporary files being written.
+    ropescope::remove_temporary_files_on_signals();
+    const int status = dispatch(argc, argv);
+    // Output that did not arrive (a full disk, /dev/full, a closed pipe) is a failure, not success.
+    std::cout.flush();
+    const bool lost = std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout;
+    if (lost) {
+        const int error = errno;
+        std::fprintf(stderr, "error: cannot write to standard output: %s.\n",
+                     error ? std::strerror(error) : "write error");
+        return status == ropescope::cli::kExitOk ? ropescope::cli::kExitFailure : status;
+    }
+    return status;
 }

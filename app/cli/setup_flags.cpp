@@ -1,9 +1,12 @@
 #include "setup_flags.h"
 
+#include <algorithm>
+#include <limits>
 #include <optional>
 
 #include "presets_dir.h"
 #include "ropescope/hf_config.h"
+#include "ropescope/validate.h"
 
 namespace ropescope::cli {
 
@@ -107,6 +110,46 @@ Status apply_method_flags(const ParsedArgs& args, Method& method) {
     }
 }
 
+// A core error about a field the user set with a flag names the flag instead ("factor: ..." from
+// --factor 1e-310 reads "--factor: ..."), so the message points at what was typed.
+Error name_the_flag(Error error, const ParsedArgs& args) {
+    const std::string root = error.field.substr(0, error.field.find('['));
+    std::string flag = root;
+    for (char& c : flag)
+        if (c == '_') c = '-';
+    if (root == "factor" && !args.has("factor") && args.has("target-context")) flag = "target-context";
+    if (root.empty() || !args.has(flag)) return error;
+    const std::string suffix = error.field.substr(root.size());  // e.g. "[3]"
+    if (error.message.rfind(error.field, 0) == 0)
+        error.message = "--" + flag + suffix + error.message.substr(error.field.size());
+    else
+        error.message = "--" + flag + ": " + error.message;
+    error.field = flag;
+    return error;
+}
+
+// A method flag that none of the chosen methods reads is still checked, with a method that does
+// read it: "--alpha nan" is nonsense whatever the method, and should not pass as a warning.
+Status check_unused_method_flag(const ParsedArgs& args, const MethodFlag& flag, const RopeSetup& setup) {
+    Method method = default_method(flag.used_by.front());
+    if (kind_of(method) == MethodKind::LongRope) {
+        auto& m = std::get<LongRopeMethod>(method);
+        m.short_factor.assign(static_cast<std::size_t>(std::max(0, setup.num_pairs())), 1.0);
+        m.long_factor = m.short_factor;
+    }
+    if (auto status = apply_method_flags(args, method); !status) return status;
+    std::vector<std::string> ignored;
+    if (auto status = validate(setup, method, &ignored); !status) {
+        const std::string field = status.error().field.substr(0, status.error().field.find('['));
+        std::string as_flag = field;
+        for (char& c : as_flag)
+            if (c == '_') c = '-';
+        // Only this flag's own value matters here (the placeholder factor lists are ours).
+        if (as_flag == flag.name) return status;
+    }
+    return Ok{};
+}
+
 }  // namespace
 
 void add_setup_args(ArgSpec& spec) {
@@ -156,7 +199,8 @@ Result<SetupFromFlags> setup_from_flags(const ParsedArgs& args, bool many_method
     }
 
     RopeSetup& setup = out.setup;
-    CLI_TRY_ASSIGN(head_dim, args.integer("head-dim", 1, 65536));
+    // Whole numbers only here; the range (even, 2..65536) is validate()'s, whose message says so.
+    CLI_TRY_ASSIGN(head_dim, args.integer("head-dim", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
     CLI_TRY_ASSIGN(partial, args.number("partial-rotary-factor"));
     CLI_TRY_ASSIGN(theta, args.number("rope-theta"));
     CLI_TRY_ASSIGN(original, args.integer("original-max-position-embeddings", 1, kMaxContext));
@@ -200,7 +244,11 @@ Result<SetupFromFlags> setup_from_flags(const ParsedArgs& args, bool many_method
         }
     }
     for (auto& method : out.methods)
-        if (auto status = apply_method_flags(args, method); !status) return status.error();
+        if (auto status = apply_method_flags(args, method); !status) return name_the_flag(status.error(), args);
+    // Every method valid on the setup, checked here so that every command reports the same error,
+    // once, naming the flag the user typed.
+    for (const auto& method : out.methods)
+        if (auto status = validate(setup, method, nullptr); !status) return name_the_flag(status.error(), args);
 
     // Flags that none of the chosen methods reads are most likely a mistake: say so.
     for (const auto& flag : method_flags()) {
@@ -208,7 +256,10 @@ Result<SetupFromFlags> setup_from_flags(const ParsedArgs& args, bool many_method
         bool used = false;
         for (const auto& method : out.methods)
             for (const auto kind : flag.used_by) used = used || kind_of(method) == kind;
-        if (!used) out.warnings.push_back("--" + std::string(flag.name) + " is ignored by the chosen method(s).");
+        if (used) continue;
+        if (auto status = check_unused_method_flag(args, flag, setup); !status)
+            return name_the_flag(status.error(), args);
+        out.warnings.push_back("--" + std::string(flag.name) + " is ignored by the chosen method(s).");
     }
     return out;
 }

@@ -32,24 +32,31 @@ Figure shown_figure(App& app, const std::string& id) {
     return apply_view(figure, app.state.view.plots[id]);
 }
 
-Status write_figure(App& app, const Figure& figure, const std::string& path, ExportFormat format, ThemeKind kind) {
+// The bytes of a figure's export file, as on screen at the export size.
+Result<std::string> figure_bytes(App& app, const Figure& figure, ExportFormat format, ThemeKind kind) {
     const Theme theme = ropescope::theme(kind);
     const auto layout = [&] {
         return layout_figure(figure, theme, static_cast<float>(app.state.view.export_width),
                              static_cast<float>(app.state.view.export_height), 1.0f);
     };
     switch (format) {
-        case ExportFormat::Svg: return write_file_atomic(path, canvas_to_svg(layout(), theme));
-        case ExportFormat::Csv: return write_file_atomic(path, figure_to_csv(figure));
-        case ExportFormat::Json: return write_file_atomic(path, figure_to_json(figure).dump(2) + "\n");
+        case ExportFormat::Svg: return canvas_to_svg(layout(), theme);
+        case ExportFormat::Csv: return figure_to_csv(figure);
+        case ExportFormat::Json: return figure_to_json(figure).dump(2) + "\n";
         case ExportFormat::Png:
 #if defined(ROPESCOPE_HAVE_RASTER)
-            return write_png(layout(), theme, path);
+            return render_png(layout(), theme);
 #else
             return Error{"format", "PNG export is not available in this build (ropescope_raster missing)."};
 #endif
     }
     return Error{"format", "unknown export format"};
+}
+
+Status write_figure(App& app, const Figure& figure, const std::string& path, ExportFormat format, ThemeKind kind) {
+    auto bytes = figure_bytes(app, figure, format, kind);
+    if (!bytes) return bytes.error();
+    return write_file_atomic(path, *bytes);
 }
 
 std::string timestamp() {
@@ -164,14 +171,10 @@ std::string window_screenshot_path(App& app) {
 void export_all(App& app) {
     const auto start = std::chrono::steady_clock::now();
     const std::string dir = (fs::path(export_directory(app)) / ("ropescope-" + timestamp())).string();
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) {
-        app.toasts.Error("Export all: cannot create " + dir + " (" + ec.message() + ").");
-        return;
-    }
     const ThemeKind theme = app.state.view.export_theme;
-    int written = 0;
+    // Everything rendered in memory, then written as one change (write_files_atomic): the folder
+    // holds either the whole export or nothing.
+    std::vector<NamedFile> files;
     std::string failures;
     std::vector<ReadmeFile> listing;
     for (const auto& id : plot_ids()) {
@@ -179,12 +182,12 @@ void export_all(App& app) {
         for (const ExportFormat format : {ExportFormat::Svg, ExportFormat::Png, ExportFormat::Csv}) {
             if (format == ExportFormat::Png && !png_export_available()) continue;
             const std::string name = id + "." + export_extension(format);
-            const Status status = write_figure(app, figure, (fs::path(dir) / name).string(), format, theme);
-            if (status) {
-                ++written;
+            auto bytes = figure_bytes(app, figure, format, theme);
+            if (bytes) {
+                files.push_back({name, std::move(bytes).value()});
                 listing.push_back({name, figure.title});
             } else {
-                failures += "\n" + status.error().message;
+                failures += "\n" + name + ": " + bytes.error().message;
             }
         }
     }
@@ -192,21 +195,21 @@ void export_all(App& app) {
     // The CLI regenerates the figures as the defaults show them (zoom and hidden series are GUI-only).
     const std::string command = std::string("ropescope-cli export --plot all --state state.json --theme ") +
                                 theme_name(theme) + " --out DIR";
-    if (auto s = write_file_atomic((fs::path(dir) / "state.json").string(), state_to_json(app.state.lab).dump(2) + "\n"); s)
-        ++written;
-    else
-        failures += "\n" + s.error().message;
-    if (auto s = write_file_atomic((fs::path(dir) / "README.md").string(), state_readme(app.state.lab, listing, command)); s)
-        ++written;
-    else failures += "\n" + s.error().message;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (failures.empty()) {
-        char took[32];
-        std::snprintf(took, sizeof took, "%.1f s", seconds);
-        app.toasts.Info("Exported " + std::to_string(written) + " files to " + dir + " (" + took + ")");
-    } else {
-        app.toasts.Error("Export all to " + dir + " failed for some files:" + failures);
+    files.push_back({"state.json", state_to_json(app.state.lab).dump(2) + "\n"});
+    files.push_back({"README.md", state_readme(app.state.lab, listing, command)});
+    if (!failures.empty()) {
+        app.toasts.Error("Export all: nothing written; some figures could not be rendered:" + failures);
+        return;
     }
+    if (auto status = write_files_atomic(dir, files); !status) {
+        app.toasts.Error("Export all: nothing written (" + status.error().message + ")");
+        return;
+    }
+    const std::size_t written = files.size();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f s", seconds);
+    app.toasts.Info("Exported " + std::to_string(written) + " files to " + dir + " (" + took + ")");
 }
 
 }  // namespace ropescope::gui

@@ -115,7 +115,8 @@ Result<GuiState> gui_state_from_json(const nlohmann::json& json) {
         return state;
     }
     const auto& version = json["ropescope_gui_state"];
-    if (!version.is_number_integer() || version.get<int>() != kGuiStateVersion)
+    // Compared as written: 4294967297 must not wrap to version 1.
+    if (!version.is_number_integer() || version != kGuiStateVersion)
         return key_error("ropescope_gui_state", "is " + version.dump() + "; this RopeScope reads version " +
                                                     std::to_string(kGuiStateVersion) + ".");
     if (!json.contains("lab")) return key_error("lab", "is missing.");

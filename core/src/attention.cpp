@@ -537,8 +537,17 @@ Status validate_options(const RopeResult& rope, const AttentionOptions& o) {
         return option_error("head_dim", format_number(dim) + " is too large for the attention kernel; use at most " +
                                             format_number(kMaxAttentionHeadDim) + ".");
     const std::int64_t m = o.query_position >= 0 ? o.query_position : o.first_key + o.num_keys - 1;
-    const std::int64_t d = o.target_distance != -1 ? o.target_distance : o.num_keys / 2;
+    const std::int64_t d = o.target_distance != kAutoTargetDistance ? o.target_distance : o.num_keys / 2;
     const std::int64_t last = o.first_key + o.num_keys - 1;
+    if ((m - d < o.first_key || m - d > last) && o.target_distance == kAutoTargetDistance && o.query_position >= 0)
+        return option_error("query_position",
+                            format_number(static_cast<double>(m)) + " with the default distance N/2 = " +
+                                format_number(static_cast<double>(d)) + " puts the target at position " +
+                                format_number(static_cast<double>(m - d)) + ", outside the keys " +
+                                format_number(static_cast<double>(o.first_key)) + " to " +
+                                format_number(static_cast<double>(last)) + "; use a query position from " +
+                                format_number(static_cast<double>(o.first_key + d)) + " to " +
+                                format_number(static_cast<double>(last + d)) + ", or give the distance too.");
     if (m - d < o.first_key || m - d > last)
         return option_error("target_distance",
                             format_number(static_cast<double>(d)) + " puts the target at position " +
@@ -569,7 +578,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
     AttentionOptions o = options;
     const std::int64_t n = o.num_keys;
     const std::int64_t m = o.query_position >= 0 ? o.query_position : o.first_key + n - 1;
-    const std::int64_t distance = o.target_distance != -1 ? o.target_distance : n / 2;
+    const std::int64_t distance = o.target_distance != kAutoTargetDistance ? o.target_distance : n / 2;
     const std::int64_t target = m - distance;
 
     AttentionResult r;
@@ -938,7 +947,7 @@ Result<std::vector<double>> logit_matrix(const RopeResult& rope, const Attention
                                                      format_number(static_cast<double>(kMaxContext)) + ".");
     if (rope.num_pairs() < 1) return option_error("head_dim", "the attention kernel needs at least one rotary pair.");
     const std::int64_t m = options.query_position >= 0 ? options.query_position : options.first_key + options.num_keys - 1;
-    const std::int64_t d = options.target_distance != -1 ? options.target_distance : options.num_keys / 2;
+    const std::int64_t d = options.target_distance != kAutoTargetDistance ? options.target_distance : options.num_keys / 2;
     const Content content = make_content(rope, options, d, m - d);
     const kernels::Tables lookup = content_lookup(content);
     std::vector<double> out;

@@ -155,9 +155,9 @@ Status check_weights(const FitnessWeights& w) {
     const std::pair<const char*, double> items[] = {
         {"weights.range", w.range}, {"weights.fidelity", w.fidelity}, {"weights.width", w.width}};
     for (const auto& [name, value] : items) {
-        if (!std::isfinite(value) || value < 0)
+        if (!std::isfinite(value) || value < 0 || value > 1e6)
             return Error{name, std::string(name) + " is " + format_number(value) +
-                                   "; it must be a finite number >= 0."};
+                                   "; it must be a number from 0 to 1e6."};
     }
     return Ok{};
 }

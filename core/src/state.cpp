@@ -70,6 +70,11 @@ std::vector<PlotEntry> compute_entries(const LabState& state, std::vector<std::s
     LabState fitted = state;
     fit_longrope_lists(fitted);
     std::vector<PlotEntry> entries;
+    // An invalid setup fails every method the same way: say it once.
+    if (auto status = validate(fitted.setup, DefaultMethod{}, nullptr); !status) {
+        if (errors) errors->push_back(status.error().message);
+        return entries;
+    }
     for (const MethodKind kind : kAllMethods) {
         const MethodSlot& s = slot(fitted, kind);
         if (!s.enabled) continue;

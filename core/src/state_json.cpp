@@ -129,6 +129,19 @@ public:
             return fail_message(join(path, key), format_number(d) + " is out of range.");
         out = static_cast<Int>(d);
     }
+    // A whole number that must lie in [lo, hi]: the same limits as the CLI flag or GUI control.
+    template <class Int>
+    void integer_in(const json& o, const char* key, const std::string& path, Int& out, std::int64_t lo,
+                    std::int64_t hi) {
+        Int value = out;
+        const bool had_error = error.has_value();
+        integer(o, key, path, value);
+        if (error && !had_error) return;
+        if (static_cast<std::int64_t>(value) < lo || static_cast<std::int64_t>(value) > hi)
+            return fail_message(join(path, key), std::to_string(value) + " is out of range; use " + std::to_string(lo) +
+                                                     " to " + std::to_string(hi) + ".");
+        out = value;
+    }
     void boolean(const json& o, const char* key, const std::string& path, bool& out) {
         const json* v = find(o, key);
         if (!v || v->is_null()) return;
@@ -275,9 +288,10 @@ Result<LabState> state_from_json(const nlohmann::json& j) {
             r.fail("version", "a whole number", *it);
             return *r.error;
         }
-        if (it->get<std::int64_t>() != kStateVersion)
-            return Error{"version", "version: " + std::to_string(it->get<std::int64_t>()) +
-                                        " is not supported; this RopeScope reads state version " +
+        // Compared as written (dump): 2^64-1 must not read as -1, nor 2^32+1 as 1.
+        if (!(it->is_number_integer() && it->get<std::int64_t>() == kStateVersion) &&
+            !(it->is_number_unsigned() && it->get<std::uint64_t>() == static_cast<std::uint64_t>(kStateVersion)))
+            return Error{"version", "version: " + it->dump() + " is not supported; this RopeScope reads state version " +
                                         std::to_string(kStateVersion) + "."};
     }
     LabState state = default_lab_state();
@@ -304,11 +318,13 @@ Result<LabState> state_from_json(const nlohmann::json& j) {
         if (grid == "log") p.decay_grid = GridKind::Log;
         else if (grid == "linear") p.decay_grid = GridKind::Linear;
         else r.fail_message("plot.decay_grid", "\"" + grid + "\" is not allowed; use log or linear.");
-        r.integer(*plot, "decay_points", "plot", p.decay_points);
-        r.integer(*plot, "heatmap_method", "plot", p.heatmap_method);
-        r.integer(*plot, "heatmap_compare", "plot", p.heatmap_compare);
-        r.integer(*plot, "heatmap_positions", "plot", p.heatmap_positions);
-        r.integer(*plot, "heatmap_columns", "plot", p.heatmap_columns);
+        // The limits of `decay --points` and of the GUI's controls.
+        r.integer_in(*plot, "decay_points", "plot", p.decay_points, kMinDecayPoints, kMaxDecayPoints);
+        const auto last_method = static_cast<std::int64_t>(kAllMethods.size()) - 1;
+        r.integer_in(*plot, "heatmap_method", "plot", p.heatmap_method, 0, last_method);
+        r.integer_in(*plot, "heatmap_compare", "plot", p.heatmap_compare, -1, last_method);
+        r.integer_in(*plot, "heatmap_positions", "plot", p.heatmap_positions, 2, kMaxContext);
+        r.integer_in(*plot, "heatmap_columns", "plot", p.heatmap_columns, 2, kMaxHeatmapColumns);
     }
     if (r.error) return *r.error;
     return state;

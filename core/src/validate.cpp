@@ -20,6 +20,10 @@ std::string format_number(double value) {
 namespace {
 
 constexpr double kNoUpperBound = std::numeric_limits<double>::max();
+// Bases in public configs go up to about 1e8; far beyond that NTK's b * s^(d/(d-2)) overflows.
+constexpr double kMaxRopeTheta = 1e12;
+// Ramp ends are rotations in L: the fastest pair turns L / 2 pi <= 2^31 / 2 pi ~ 3.4e8 times.
+constexpr double kMaxRotations = 1e9;
 
 Error field_error(const std::string& field, const std::string& value, const std::string& allowed) {
     return Error{field, field + ": " + value + " is not allowed; " + allowed + "."};
@@ -55,6 +59,11 @@ Status validate_setup(const RopeSetup& setup, std::vector<std::string>& warnings
     ROPESCOPE_TRY(check_real("partial_rotary_factor", setup.partial_rotary_factor, 0, false, 1, true,
                              "it must be a number in (0, 1]"));
     const int d = setup.rotary_dim();
+    const bool head_dim_fine = setup.head_dim >= 2 && setup.head_dim % 2 == 0 && setup.head_dim <= 65536;
+    if ((d < 2 || d % 2 != 0) && setup.rotary_dim_override <= 0 && setup.partial_rotary_factor != 1.0 && head_dim_fine)
+        return field_error("partial_rotary_factor", format_number(setup.partial_rotary_factor),
+                           "head_dim " + std::to_string(setup.head_dim) + " times it gives " + std::to_string(d) +
+                               " rotated dimensions; it must give an even number of at least 2");
     if (d < 2 || d % 2 != 0 || d > 65536) {
         const std::string field = setup.rotary_dim_override > 0 ? "qk_rope_head_dim"
                                   : setup.partial_rotary_factor == 1.0 ? "head_dim"
@@ -63,12 +72,20 @@ Status validate_setup(const RopeSetup& setup, std::vector<std::string>& warnings
                            "the rotary dimension must be an even whole number from 2 to 65536 "
                            "(every rotary pair needs two dimensions)");
     }
-    ROPESCOPE_TRY(check_real("rope_theta", setup.rope_theta, 1, false, kNoUpperBound, true,
-                             "it must be a finite number greater than 1"));
+    ROPESCOPE_TRY(check_real("rope_theta", setup.rope_theta, 1, false, kMaxRopeTheta, true,
+                             "it must be a number greater than 1 and at most 1e12"));
     ROPESCOPE_TRY(check_context("original_max_position_embeddings", setup.original_max_position_embeddings, 1));
     ROPESCOPE_TRY(check_real("factor", setup.factor, 0, false, kNoUpperBound, true,
                              "it must be a finite number greater than 0"));
     const double target = setup.factor * static_cast<double>(setup.original_max_position_embeddings);
+    // s * L below one token leaves no context at all (and subnormal factors overflow 1/s).
+    if (target < 1.0)
+        return Error{"factor", "factor: " + format_number(setup.factor) +
+                                   " is not allowed; with original_max_position_embeddings " +
+                                   std::to_string(setup.original_max_position_embeddings) + " it must be at least 1/" +
+                                   std::to_string(setup.original_max_position_embeddings) + " = " +
+                                   format_number(1.0 / static_cast<double>(setup.original_max_position_embeddings)) +
+                                   " (s * L must be at least one token)."};
     if (target > static_cast<double>(kMaxContext))
         return Error{"factor",
                      "factor: " + format_number(setup.factor) + " with original_max_position_embeddings " +
@@ -84,10 +101,10 @@ Status validate_setup(const RopeSetup& setup, std::vector<std::string>& warnings
 }
 
 Status validate_yarn(const YarnMethod& yarn, std::vector<std::string>& warnings) {
-    ROPESCOPE_TRY(check_real("beta_fast", yarn.beta_fast, 0, false, kNoUpperBound, true,
-                             "it must be a finite number greater than 0 (rotations in L)"));
-    ROPESCOPE_TRY(check_real("beta_slow", yarn.beta_slow, 0, false, kNoUpperBound, true,
-                             "it must be a finite number greater than 0 (rotations in L)"));
+    ROPESCOPE_TRY(check_real("beta_fast", yarn.beta_fast, 0, false, kMaxRotations, true,
+                             "it must be a number greater than 0 and at most 1e9 (rotations in L)"));
+    ROPESCOPE_TRY(check_real("beta_slow", yarn.beta_slow, 0, false, kMaxRotations, true,
+                             "it must be a number greater than 0 and at most 1e9 (rotations in L)"));
     if (yarn.beta_fast <= yarn.beta_slow)
         warnings.push_back("beta_fast " + format_number(yarn.beta_fast) + " is not greater than beta_slow " +
                            format_number(yarn.beta_slow) + ": the ramp runs backwards (HF warns about this).");
@@ -98,8 +115,8 @@ Status validate_yarn(const YarnMethod& yarn, std::vector<std::string>& warnings)
         ROPESCOPE_TRY(check_real("mscale_all_dim", *yarn.mscale_all_dim, 0, true, 1e6, true,
                                  "it must be a finite number from 0 to 1e6"));
     if (yarn.attention_factor)
-        ROPESCOPE_TRY(check_real("attention_factor", *yarn.attention_factor, 0, false, 1e6, true,
-                                 "it must be a finite number greater than 0"));
+        ROPESCOPE_TRY(check_real("attention_factor", *yarn.attention_factor, 1e-6, true, 1e6, true,
+                                 "it must be a number from 1e-6 to 1e6"));
     return Ok{};
 }
 
@@ -109,8 +126,9 @@ Status validate_factor_list(const std::string& field, const std::vector<double>&
                                 " entries; it must have one per rotary pair, rotary_dim/2 = " +
                                 std::to_string(pairs) + "."};
     for (std::size_t i = 0; i < factors.size(); ++i)
-        ROPESCOPE_TRY(check_real(field + "[" + std::to_string(i) + "]", factors[i], 0, false, kNoUpperBound, true,
-                                 "every factor must be a finite number greater than 0"));
+        // Bounded away from 0 and infinity so that theta_i / factor stays a finite, normal number.
+        ROPESCOPE_TRY(check_real(field + "[" + std::to_string(i) + "]", factors[i], 1e-6, true, 1e6, true,
+                                 "every factor must be a number from 1e-6 to 1e6"));
     return Ok{};
 }
 
@@ -132,11 +150,12 @@ Status validate(const RopeSetup& setup, const Method& method, std::vector<std::s
             break;
         case MethodKind::NtkByParts: {
             const auto& m = std::get<NtkByPartsMethod>(method);
-            ROPESCOPE_TRY(check_real("alpha", m.alpha, 0, true, kNoUpperBound, true,
-                                     "it must be a finite number >= 0 (rotations in L)"));
-            if (!std::isfinite(m.beta) || m.beta <= m.alpha)
+            ROPESCOPE_TRY(check_real("alpha", m.alpha, 0, true, kMaxRotations, true,
+                                     "it must be a number from 0 to 1e9 (rotations in L)"));
+            if (!std::isfinite(m.beta) || m.beta <= m.alpha || m.beta > kMaxRotations)
                 return field_error("beta", format_number(m.beta),
-                                   "it must be a finite number greater than alpha (" + format_number(m.alpha) + ")");
+                                   "it must be a number greater than alpha (" + format_number(m.alpha) +
+                                       ") and at most 1e9 (rotations in L)");
             break;
         }
         case MethodKind::Yarn:
@@ -147,10 +166,10 @@ Status validate(const RopeSetup& setup, const Method& method, std::vector<std::s
             break;
         case MethodKind::Llama3: {
             const auto& m = std::get<Llama3Method>(method);
-            ROPESCOPE_TRY(check_real("low_freq_factor", m.low_freq_factor, 0, false, kNoUpperBound, true,
-                                     "it must be a finite number greater than 0"));
-            ROPESCOPE_TRY(check_real("high_freq_factor", m.high_freq_factor, 0, false, kNoUpperBound, true,
-                                     "it must be a finite number greater than 0"));
+            ROPESCOPE_TRY(check_real("low_freq_factor", m.low_freq_factor, 0, false, 1e6, true,
+                                     "it must be a number greater than 0 and at most 1e6"));
+            ROPESCOPE_TRY(check_real("high_freq_factor", m.high_freq_factor, 0, false, 1e6, true,
+                                     "it must be a number greater than 0 and at most 1e6"));
             if (m.high_freq_factor == m.low_freq_factor)
                 return field_error("high_freq_factor", format_number(m.high_freq_factor),
                                    "it must differ from low_freq_factor (the smoothing divides by their difference)");
@@ -165,8 +184,8 @@ Status validate(const RopeSetup& setup, const Method& method, std::vector<std::s
             ROPESCOPE_TRY(validate_factor_list("short_factor", m.short_factor, d / 2));
             ROPESCOPE_TRY(validate_factor_list("long_factor", m.long_factor, d / 2));
             if (m.attention_factor)
-                ROPESCOPE_TRY(check_real("attention_factor", *m.attention_factor, 0, false, 1e6, true,
-                                         "it must be a finite number greater than 0"));
+                ROPESCOPE_TRY(check_real("attention_factor", *m.attention_factor, 1e-6, true, 1e6, true,
+                                         "it must be a number from 1e-6 to 1e6"));
             if (!m.attention_factor && setup.factor > 1.0 && setup.original_max_position_embeddings < 2)
                 return field_error("original_max_position_embeddings",
                                    std::to_string(setup.original_max_position_embeddings),

@@ -213,7 +213,7 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, CliError,
     ::testing::Values(
         ErrorCase{"factor_zero", {"inspect", "--factor", "0"}, {"factor", "0"}},
-        ErrorCase{"head_dim_odd", {"inspect", "--head-dim", "127"}, {"head_dim", "127"}},
+        ErrorCase{"head_dim_odd", {"inspect", "--head-dim", "127"}, {"--head-dim: 127", "even"}},
         ErrorCase{"method_bogus", {"inspect", "--method", "bogus"}, {"--method", "bogus", "yarn"}},
         ErrorCase{"factor_not_a_number", {"inspect", "--factor", "abc"}, {"--factor", "abc"}},
         ErrorCase{"unknown_option", {"inspect", "--frobnicate", "3"}, {"--frobnicate"}},

@@ -73,8 +73,11 @@ const std::vector<InvalidCase>& invalid_cases() {
         {"head_dim_zero", setup_edit([](RopeSetup& s) { s.head_dim = 0; }), "head_dim", {"head_dim: 0"}},
         {"rotary_dim_odd_from_partial",
          setup_edit([](RopeSetup& s) { s.partial_rotary_factor = 0.5078125; }),  // 128 * 0.5078125 = 65
-         "head_dim * partial_rotary_factor", {"65"}},
+         "partial_rotary_factor", {"0.5078125", "65 rotated dimensions"}},
         {"rope_theta_one", setup_edit([](RopeSetup& s) { s.rope_theta = 1; }), "rope_theta", {"rope_theta: 1 "}},
+        {"rope_theta_huge", setup_edit([](RopeSetup& s) { s.rope_theta = 1e13; }), "rope_theta", {"rope_theta: 10000000000000 is not allowed", "at most 1e12"}},
+        {"factor_below_one_token", setup_edit([](RopeSetup& s) { s.factor = 1e-310; }), "factor",
+         {"factor: 1e-310 is not allowed", "at least 1/4096 = 0.000244140625"}},
         {"rope_theta_half", setup_edit([](RopeSetup& s) { s.rope_theta = 0.5; }), "rope_theta", {"0.5"}},
         {"factor_zero", setup_edit([](RopeSetup& s) { s.factor = 0; }), "factor", {"factor: 0 "}},
         {"factor_negative", setup_edit([](RopeSetup& s) { s.factor = -2; }), "factor", {"-2"}},

@@ -58,6 +58,16 @@ TEST(LabState, ComputeEntriesSkipsInvalidMethods) {
     EXPECT_TRUE(std::get<LongRopeMethod>(slot(state, MethodKind::LongRope).method).long_factor.empty());
 }
 
+TEST(LabState, AnInvalidSetupIsOneErrorNotOnePerMethod) {
+    LabState state = default_lab_state();
+    for (auto& s : state.methods) s.enabled = true;
+    state.setup.factor = 0;
+    std::vector<std::string> errors;
+    EXPECT_TRUE(compute_entries(state, &errors).empty());
+    ASSERT_EQ(errors.size(), 1u) << (errors.empty() ? "" : errors.back());
+    EXPECT_EQ(errors.front().rfind("factor: 0 is not allowed", 0), 0u) << errors.front();
+}
+
 TEST(LabState, ApplyConfig) {
     LabState state = default_lab_state();
     RopeSetup setup;
@@ -159,6 +169,18 @@ TEST(StateJson, ErrorsNameTheKey) {
         {R"({"version": 2})", "version", "version: 2 is not supported"},
         {R"({"version": "1"})", "version", "version: expected a whole number, got a string."},
         {R"([1, 2])", "state", "expected a JSON object"},
+        // Versions are compared as written, not after a cast.
+        {R"({"version": 18446744073709551615})", "version", "version: 18446744073709551615 is not supported"},
+        {R"({"version": 4294967297})", "version", "version: 4294967297 is not supported"},
+        {R"({"version": -1})", "version", "version: -1 is not supported"},
+        // Plot options have the CLI's limits (a huge count would allocate gigabytes).
+        {R"({"plot": {"decay_points": 2147483647}})", "plot.decay_points",
+         "plot.decay_points: 2147483647 is out of range; use 2 to 100000."},
+        {R"({"plot": {"decay_points": 1}})", "plot.decay_points", "use 2 to 100000"},
+        {R"({"plot": {"heatmap_columns": 2147483647}})", "plot.heatmap_columns", "use 2 to 4096"},
+        {R"({"plot": {"heatmap_positions": 0}})", "plot.heatmap_positions", "use 2 to 2147483648"},
+        {R"({"plot": {"heatmap_method": 9}})", "plot.heatmap_method", "use 0 to 8"},
+        {R"({"plot": {"heatmap_compare": -2}})", "plot.heatmap_compare", "use -1 to 8"},
     };
     for (const auto& c : cases) {
         const auto state = state_from_json(json::parse(c.text));

@@ -271,6 +271,11 @@ TEST_F(StateFile, CorruptFilesAreErrorsNotCrashes) {
         {"bad_compare.json", "{\"ropescope_gui_state\": 1, \"lab\": {}, \"compare\": \"sideways\"}"},
         {"binary.json", "\x89PNG\r\n\x1a\n"},
         {"empty.json", ""},
+        // Versions compared as written: 2^32+1 must not wrap to 1, 2^64-1 not to -1.
+        {"wrapping_version.json", "{\"ropescope_gui_state\": 4294967297, \"lab\": {}}"},
+        {"huge_version.json", "{\"ropescope_gui_state\": 18446744073709551615, \"lab\": {}}"},
+        // A plot option past the CLI's limit would allocate gigabytes.
+        {"huge_decay.json", "{\"ropescope_gui_state\": 1, \"lab\": {\"plot\": {\"decay_points\": 2147483647}}}"},
     };
     for (const auto& [name, text] : cases) {
         write(name, text);
@@ -282,6 +287,20 @@ TEST_F(StateFile, CorruptFilesAreErrorsNotCrashes) {
     }
     auto missing = load_gui_state((dir_ / "missing.json").string());
     EXPECT_FALSE(missing.ok());
+
+    // A directory is called one (not "not valid JSON"); deep nesting is refused before parsing
+    // (a recursive copy of 300k levels would overflow the stack).
+    fs::create_directories(dir_ / "folder.json");
+    auto folder = load_gui_state((dir_ / "folder.json").string());
+    ASSERT_FALSE(folder.ok());
+    EXPECT_NE(folder.error().message.find("is a directory"), std::string::npos) << folder.error().message;
+    std::string deep = "{\"ropescope_gui_state\": 1, \"lab\": {}, \"view\": {\"panels\": {\"x\": ";
+    for (int i = 0; i < 300000; ++i) deep += "[";
+    write("deep.json", deep);
+    auto nested = load_gui_state((dir_ / "deep.json").string());
+    ASSERT_FALSE(nested.ok());
+    EXPECT_NE(nested.error().message.find("nesting deeper than 64"), std::string::npos) << nested.error().message;
+    EXPECT_NE(nested.error().message.find("deep.json"), std::string::npos) << nested.error().message;
 }
 
 TEST_F(StateFile, UnknownAndOddViewKeysAreIgnored) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -69,12 +70,16 @@ enum class KernelIsa { Best, Portable };
 // Name of the instruction set `isa` resolves to on this machine: "avx2+fma", "sse2", "portable".
 std::string_view kernel_isa_name(KernelIsa isa);
 
+// AttentionOptions::target_distance when D is not given: N / 2. (Not -1: a negative D, a target
+// after the query, is a valid request.)
+inline constexpr std::int64_t kAutoTargetDistance = std::numeric_limits<std::int64_t>::min();
+
 // One query against N keys.
 struct AttentionOptions {
     std::int64_t num_keys = 4096;        // N, 1..kMaxAttentionKeys
     std::int64_t first_key = 0;          // position of the first key; keys are first_key .. first_key + N - 1
     std::int64_t query_position = -1;    // m; -1: the last key's position
-    std::int64_t target_distance = -1;   // D: the target key sits at m - D; -1: N / 2
+    std::int64_t target_distance = kAutoTargetDistance;  // D: the target key sits at m - D (may be < 0)
     ContentModel content = ContentModel::Positional;
     bool positional_original = false;    // positional: rotate the query by D theta_i (pre-extension head)
     std::uint64_t seed = 1;              // needle: query and distractor contents

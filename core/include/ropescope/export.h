@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -40,10 +41,30 @@ nlohmann::json figure_to_json(const Figure& figure);
 // "wavelength (tokens)" -> "wavelength_tokens".
 std::string csv_column_name(std::string_view text);
 
-// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename.
-// On failure the temporary file is removed, `path` is untouched, and the error names the path
-// and the OS reason.
+// Writes `bytes` to `path` atomically: a temporary file in the same directory (NAME.tmp-PID-XXXXXX),
+// fsync, rename. On failure the temporary file is removed, `path` is untouched, and the error names
+// the path and the OS reason. A symlink is followed (its target is replaced, the link stays); a
+// character device or FIFO (--out /dev/null, a pipe) is written in place, never replaced; a FIFO
+// that no program reads is an error, not a hang.
 Status write_file_atomic(const std::string& path, std::string_view bytes);
+
+// One file of a folder export.
+struct NamedFile {
+    std::string name;   // file name inside the folder
+    std::string bytes;  // its contents
+};
+// Writes every file into `dir` (created if missing) as one change: all temporary files first (a
+// failure or a signal leaves the folder as it was), then all renames with SIGINT/SIGTERM/SIGHUP
+// held. Stale temporary files of dead processes in `dir` are removed first.
+Status write_files_atomic(const std::string& dir, const std::vector<NamedFile>& files);
+
+// Removes NAME.tmp-PID-XXXXXX files in `dir` whose process is gone (and older NAME.tmp-XXXXXX
+// files untouched for 10 minutes); returns how many.
+int remove_stale_temporaries(const std::string& dir);
+
+// Installs SIGINT, SIGTERM and SIGHUP handlers that remove the temporary files being written, then
+// end the process as the signal would have. Call once from main().
+void remove_temporary_files_on_signals();
 
 // Encodes RGBA8 pixels (row 0 at the top) as PNG bytes (stb_image_write).
 std::string encode_png_rgba(const std::uint8_t* pixels, int width, int height);

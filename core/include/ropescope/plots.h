@@ -21,6 +21,11 @@ struct PlotEntry {
 };
 
 // View options the GUI toggles and the CLI exposes.
+// Limits of the plot options (the CLI's flags, the GUI's controls and the state file share them).
+inline constexpr int kMinDecayPoints = 2;
+inline constexpr int kMaxDecayPoints = 100000;
+inline constexpr int kMaxHeatmapColumns = 4096;
+
 struct PlotOptions {
     // decay
     bool decay_logit = true;              // mean cos between identical q and k
