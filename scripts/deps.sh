@@ -11,6 +11,10 @@ packages=(
   libgif-dev libpng-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   xvfb xauth
+  # The trained-model module (core/model): LibTorch 1.13, and OpenBLAS as the BLAS it calls
+  # (installing it switches the libblas.so.3 alternative from the reference BLAS, ~10x faster
+  # matrix products here; check with update-alternatives --display libblas.so.3-x86_64-linux-gnu).
+  libtorch-dev libopenblas0-pthread
 )
 
 # For the libFuzzer run (scripts/fuzz.sh), and MP4 animations (libavcodec); optional: the fuzz

@@ -82,4 +82,8 @@ echo '{"ropescope_gui_state": 1, "lab": {}, "view": {"workspace": "search",
        "panels": {"search": {"autostart": true, "setup": "phi3"}}}}' > "$tmp/search.json"
 shot gui-search 1600x1000 --state "$tmp/search.json"
 
+# The Model tab on the shipped model (its cached evaluation).
+echo '{"ropescope_gui_state": 1, "lab": {}, "view": {"workspace": "model"}}' > "$tmp/model.json"
+shot gui-model 1600x1000 --state "$tmp/model.json"
+
 ls -l "$out"/gui-*.png

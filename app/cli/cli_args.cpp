@@ -2,8 +2,16 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+
+#include "commands.h"
 
 namespace ropescope::cli {
+
+int usage_error(const std::string& message) {
+    std::fprintf(stderr, "error: %s\n", message.c_str());
+    return kExitUsage;
+}
 
 std::optional<std::string> ParsedArgs::get(const std::string& name) const {
     const auto it = options.find(name);

@@ -15,11 +15,6 @@
 
 namespace ropescope::cli {
 
-int usage_error(const std::string& message) {
-    std::fprintf(stderr, "error: %s\n", message.c_str());
-    return kExitUsage;
-}
-
 namespace {
 
 constexpr const char* kHelp = R"(Usage: ropescope-cli inspect (--config FILE | --method NAME [setup flags]) [--format table|json|csv]

@@ -21,6 +21,8 @@ int run_attention(int argc, char** argv, int first);
 int run_resolution(int argc, char** argv, int first);
 // ropescope-cli search: LongRoPE evolutionary search for per-pair factors (cmd_search.cpp).
 int run_search(int argc, char** argv, int first);
+// ropescope-cli model train|eval|finetune|info|search: the trained RoPE model (cmd_model*.cpp).
+int run_model(int argc, char** argv, int first);
 
 // Prints "error: <message>" to stderr and returns kExitUsage.
 int usage_error(const std::string& message);

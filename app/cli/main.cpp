@@ -1,9 +1,13 @@
 // ropescope-cli: the headless face of the core library.
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <iostream>
 #include <cstring>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include "commands.h"
 #include "ropescope/export.h"
@@ -23,6 +27,7 @@ Commands:
   attention  one query against N keys (CPU kernel): attention weights and token-distance resolution
   resolution token-distance resolution against distance (log grid up to L') for one or more methods
   search     LongRoPE evolutionary search for per-pair factors on a proxy fitness; writes rope_scaling JSON
+  model      a small trained RoPE model: train, eval (perplexity, passkey per method), finetune, info, search
   help       this text; 'ropescope-cli COMMAND --help' for a command's options
 
 Examples:
@@ -33,9 +38,25 @@ Examples:
   ropescope-cli attention --method yarn --factor 8 --keys 1048576 --needle-distance 1000 --threads 2
   ropescope-cli resolution --method default,linear,yarn --factor 8 --format csv
   ropescope-cli search --head-dim 96 --original-max-position-embeddings 4096 --factor 32 --out factors.json
+  ropescope-cli model eval --method default,linear,ntk,yarn
 
 Exit status: 0 success, 2 invalid input (message on stderr), 1 I/O failure.
 )";
+
+// `model ...` runs in ropescope-cli-model (it links LibTorch, which takes about a second to load):
+// exec it from beside this executable, with the same arguments.
+int exec_model_commands(char** argv) {
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::string helper = (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "ropescope-cli-model";
+    std::vector<char*> args{const_cast<char*>(helper.c_str())};
+    for (char** a = argv + 1; *a; ++a) args.push_back(*a);
+    args.push_back(nullptr);
+    ::execv(helper.c_str(), args.data());
+    return ropescope::cli::usage_error("model: " + helper +
+                                       " could not be started (" + std::strerror(errno) +
+                                       "); the model commands need it next to ropescope-cli (built with LibTorch).");
+}
 
 // Runs the command named in argv[1].
 int dispatch(int argc, char** argv) {
@@ -57,6 +78,7 @@ int dispatch(int argc, char** argv) {
     if (command == "attention") return run_attention(argc, argv, 2);
     if (command == "resolution") return run_resolution(argc, argv, 2);
     if (command == "search") return run_search(argc, argv, 2);
+    if (command == "model") return exec_model_commands(argv);
     return usage_error("unknown command \"" + command + "\"; run 'ropescope-cli --help' for the list.");
 }
 

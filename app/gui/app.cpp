@@ -178,6 +178,7 @@ void app_init(App& app) {
     app.attention_panel = make_attention_panel(app);
     app.search_panel = make_search_panel(app);
     app.animation = make_animation_export();
+    app.model_panel = make_model_panel(app);
 }
 
 void app_shutdown(App& app) {
@@ -185,6 +186,7 @@ void app_shutdown(App& app) {
     app.computer.reset();  // joins the worker
     app.attention_panel.reset();  // joins its worker, frees its GL objects while the context is current
     app.search_panel.reset();     // cancels and joins a running search
+    app.model_panel.reset();      // cancels and joins a running training, evaluation or search
     app.plots.clear();  // the widgets free their GL textures while the context is current
     app.heatmap.Shutdown();
 }
@@ -263,6 +265,7 @@ void app_frame(App& app) {
         case Workspace::Attention: draw_attention_panel(app); break;
         case Workspace::Search: draw_search_panel(app); break;
         case Workspace::Engines: draw_engines_panel(app); break;
+        case Workspace::Model: draw_model_panel(app); break;
     }
     ImGui::EndChild();
     ImGui::EndChild();

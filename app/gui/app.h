@@ -26,10 +26,11 @@ struct GLFWwindow;
 
 namespace ropescope::gui {
 
-// The attention-kernel and LongRoPE-search panels keep their own state and worker threads,
-// defined in their own files (attention_panel.cpp, search_panel.cpp).
+// The attention-kernel, LongRoPE-search and model panels keep their own state and worker threads,
+// defined in their own files (attention_panel.cpp, search_panel.cpp, model_panel.cpp).
 struct AttentionPanel;
 struct SearchPanel;
+struct ModelPanel;
 
 // Command-line options.
 struct Options {
@@ -101,6 +102,7 @@ struct App {
     std::map<std::string, PlotSlot> plots;  // by plot id
     std::shared_ptr<AttentionPanel> attention_panel;  // created by app_init, released by app_shutdown
     std::shared_ptr<SearchPanel> search_panel;
+    std::shared_ptr<ModelPanel> model_panel;
 
     // Resources.
     std::string presets_dir, shaders_dir, exe_dir;
@@ -174,5 +176,9 @@ void draw_attention_panel(App& app);
 // against Phi-3's and PI/NTK/YaRN, "use these factors".
 std::shared_ptr<SearchPanel> make_search_panel(App& app);
 void draw_search_panel(App& app);
+// Trained model (model_panel.cpp): evaluate every method on the shipped (or a trained) model,
+// train, fine-tune and search LongRoPE factors on it; work runs on ModelWorker's thread.
+std::shared_ptr<ModelPanel> make_model_panel(App& app);
+void draw_model_panel(App& app);
 
 }  // namespace ropescope::gui

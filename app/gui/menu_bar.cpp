@@ -26,7 +26,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+Shift+V", "Load a config.json or rope_scaling block from the clipboard"},
     {"Ctrl+S", "Save the state (parameters, view, window size)"},
     {"Ctrl+E", "Export all plots (SVG, PNG, CSV, state.json, README.md)"},
-    {"Ctrl+1 .. Ctrl+4", "Show the RoPE plots, the attention kernel, the LongRoPE search, the engines"},
+    {"Ctrl+1 .. Ctrl+5", "Show the RoPE plots, the attention kernel, the LongRoPE search, the engines, the trained model"},
     {"P", "Pin the current settings as A / unpin"},
     {"F", "Fit every plot (undo zoom and pan)"},
     {"F5", "Presentation mode on / off (light theme, large text, the chosen plots and sliders)"},
@@ -55,7 +55,7 @@ void handle_shortcuts(App& app) {
     if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) app_save_state(app, false);
     if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_E, false)) export_all(app);
     if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) app.quit = true;
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < 5; ++i)
         if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_1 + i, false)) app.state.view.workspace = kAllWorkspaces[i];
     if (ImGui::IsKeyPressed(GLFW_KEY_F1, false)) app.show_help = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_F5, false)) app.state.view.presentation.active = !app.state.view.presentation.active;
@@ -134,8 +134,8 @@ void draw_menu_bar(App& app) {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
-        static const char* const kWorkspaceKeys[] = {"Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"};
-        for (int i = 0; i < 4; ++i)
+        static const char* const kWorkspaceKeys[] = {"Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5"};
+        for (int i = 0; i < 5; ++i)
             if (ImGui::MenuItem(workspace_label(kAllWorkspaces[i]), kWorkspaceKeys[i],
                                 app.state.view.workspace == kAllWorkspaces[i]))
                 app.state.view.workspace = kAllWorkspaces[i];

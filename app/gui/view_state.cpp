@@ -45,6 +45,7 @@ const char* workspace_name(Workspace workspace) {
         case Workspace::Attention: return "attention";
         case Workspace::Search: return "search";
         case Workspace::Engines: return "engines";
+        case Workspace::Model: return "model";
     }
     return "plots";
 }
@@ -55,6 +56,7 @@ const char* workspace_label(Workspace workspace) {
         case Workspace::Attention: return "Attention kernel";
         case Workspace::Search: return "LongRoPE search";
         case Workspace::Engines: return "Engines";
+        case Workspace::Model: return "Trained model";
     }
     return "RoPE plots";
 }

@@ -48,12 +48,12 @@ const std::vector<std::string>& presentation_slider_ids();
 // How a pinned "A" state is compared with the current "B".
 enum class CompareMode { SideBySide, Overlay };
 
-// The tab the main area shows: the RoPE plots, the attention kernel, the LongRoPE search, or
-// what each inference engine computes.
-enum class Workspace { Plots, Attention, Search, Engines };
+// The tab the main area shows: the RoPE plots, the attention kernel, the LongRoPE search, what
+// each inference engine computes, or the trained model.
+enum class Workspace { Plots, Attention, Search, Engines, Model };
 inline constexpr Workspace kAllWorkspaces[] = {Workspace::Plots, Workspace::Attention, Workspace::Search,
-                                               Workspace::Engines};
-const char* workspace_name(Workspace workspace);   // "plots", "attention", "search", "engines"
+                                               Workspace::Engines, Workspace::Model};
+const char* workspace_name(Workspace workspace);   // "plots", "attention", "search", "engines", "model"
 const char* workspace_label(Workspace workspace);  // the tab's title
 
 struct ViewState {

@@ -1,4 +1,5 @@
-// The strip of tabs above the main area: RoPE plots, attention kernel, LongRoPE search, engines.
+// The strip of tabs above the main area: RoPE plots, attention kernel, LongRoPE search, engines,
+// trained model.
 // Drawn as buttons rather than an ImGui tab bar so that keyboard shortcuts and a loaded state
 // switch the tab the same frame.
 #include <imgui.h>
@@ -24,6 +25,9 @@ const char* workspace_tooltip(Workspace workspace) {
         case Workspace::Engines:
             return "What transformers, vLLM and llama.cpp compute from the current setting, and the setting written in "
                    "each engine's format (Ctrl+4).";
+        case Workspace::Model:
+            return "A small RoPE transformer trained on this machine: perplexity and passkey retrieval past its "
+                   "training context for every method, training, fine-tuning and LongRoPE search on it (Ctrl+5).";
     }
     return "";
 }

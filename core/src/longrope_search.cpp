@@ -38,7 +38,9 @@ std::vector<std::int64_t> log_grid(std::int64_t hi, int points) {
 // Everything of the fitness that does not depend on the candidate, computed once per search.
 class Evaluator {
 public:
-    Evaluator(const RopeSetup& setup, const FitnessWeights& weights) : setup_(setup), weights_(weights) {
+    Evaluator(const RopeSetup& setup, const FitnessWeights& weights,
+              std::function<double(const std::vector<double>&, std::int64_t)> objective = {})
+        : setup_(setup), weights_(weights), objective_(std::move(objective)) {
         const int d = setup.rotary_dim();
         pairs_ = setup.num_pairs();
         theta_.resize(static_cast<std::size_t>(pairs_));
@@ -63,6 +65,7 @@ public:
         kernel_.window_radius = 4;
         kernel_distances_ = {8, 64, 256};
         AttentionEngine engine;
+        if (objective_) return;  // the proxy's reference widths are not needed
         if (auto rope = compute_rope(setup, DefaultMethod{})) {
             for (const auto D : kernel_distances_) {
                 AttentionOptions o = kernel_;
@@ -75,6 +78,11 @@ public:
 
     FitnessTerms evaluate(const std::vector<double>& factors, std::int64_t n_hat, AttentionEngine& engine) const {
         FitnessTerms t;
+        if (objective_) {  // a pluggable objective (e.g. a model's perplexity) replaces the proxy
+            const double v = objective_(factors, n_hat);
+            t.total = std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
+            return t;
+        }
         const auto P = static_cast<std::size_t>(pairs_);
         // R: pairs that never completed a turn in training, log excess of their largest angle at L'.
         for (std::size_t i = 0; i < P; ++i) {
@@ -131,6 +139,7 @@ public:
 private:
     RopeSetup setup_;
     FitnessWeights weights_;
+    std::function<double(const std::vector<double>&, std::int64_t)> objective_;
     int pairs_ = 0;
     double L_ = 0, Lp_ = 0;
     std::vector<double> theta_;
@@ -300,7 +309,7 @@ Result<SearchResult> longrope_search(const RopeSetup& setup, const SearchOptions
     const double s = setup.factor;
     const int kmax = max_steps(s);
     const int max_step = options.max_mutation_step > 0 ? options.max_mutation_step : std::max(1, kmax / 10);
-    const Evaluator evaluator(setup, options.weights);
+    const Evaluator evaluator(setup, options.weights, options.objective);
     std::mt19937_64 rng(options.seed);
 
     SearchResult out;

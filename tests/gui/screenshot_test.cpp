@@ -2,7 +2,7 @@
 // the requested size, not blank, and pixels of every enabled method's colour in the plot area.
 //
 // Usage: gui_screenshot_test APP CASE OUTDIR
-//   CASE: default | all | longrope | side_by_side | overlay | scale2 | engines | attention | search
+//   CASE: default | all | longrope | side_by_side | overlay | scale2 | engines | attention | search | model
 // Exit status: 0 pass, 1 fail, 77 skipped (xvfb-run missing).
 #include <stb_image.h>
 
@@ -134,6 +134,13 @@ int main(int argc, char** argv) {
         args = "--state " + quote(state_path);
         // The search shows its result against the seeds it started from, not the lab's methods.
         search_kinds = {MethodKind::LongRope, MethodKind::Linear, MethodKind::Ntk, MethodKind::Yarn};
+    } else if (name == "model") {
+        // The Model tab on the shipped model: its cached evaluation (assets/model/default.eval.json)
+        // draws the perplexity curves of default, PI, NTK-aware and YaRN at once.
+        expected.view.workspace = Workspace::Model;
+        if (!write_state(expected, state_path)) return 1;
+        args = "--state " + quote(state_path);
+        search_kinds = {MethodKind::Default, MethodKind::Linear, MethodKind::Ntk, MethodKind::Yarn};
     } else if (name == "scale2") {
         width = 3200;
         height = 2000;

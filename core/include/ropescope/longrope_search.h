@@ -66,6 +66,12 @@ struct SearchOptions {
     std::uint64_t seed = 1;  // std::mt19937_64 seed: same seed, same result, whatever the threads
     int max_mutation_step = 0;  // largest |k| of a mutation's +-k*0.01; 0: max(1, 10 s)
     FitnessWeights weights;
+    // Optional objective that replaces the proxy fitness (lower is better): e.g. a trained model's
+    // held-out perplexity at L' (the LongRoPE paper's choice, core/model). It gets a candidate's
+    // per-pair factors and n_hat; a NaN or infinite return ranks the candidate last. It is called
+    // from the search's threads: it must be safe to call concurrently when threads > 1. With it,
+    // FitnessTerms hold only `total` (range, fidelity and width stay 0).
+    std::function<double(const std::vector<double>& factors, std::int64_t n_hat)> objective;
     const std::atomic<bool>* cancel = nullptr;                  // checked before every generation
     std::function<void(const SearchProgress&)> progress;        // after every generation, on the calling thread
     // Debug hook: every evaluated population (generation index, candidates), on the calling thread.

@@ -1,0 +1,518 @@
+// The Model tab: a small RoPE transformer trained on this machine, and every method applied to
+// its weights. Top: the model, evaluation, training, fine-tuning and search settings with their
+// buttons; then progress and Cancel; then perplexity against length (the methods' colours), the
+// passkey heatmap (length x method), the loss curve of the last training run and the table.
+// All work runs on ModelWorker's thread (model_worker.h); this file only draws.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "app.h"
+#include "export_actions.h"
+#include "formula.h"
+#include "model_worker.h"
+#include "plot_cell.h"
+#include "ropescope/color.h"
+#include "ropescope/model/checkpoint.h"
+#include "ropescope/model/eval_report.h"
+#include "ropescope/model/model_figures.h"
+#include "ropescope/text_input.h"
+#include "ropescope/validate.h"
+#include "widgets.h"
+
+namespace ropescope::gui {
+
+struct ModelPanel {
+    ModelSettings settings;
+    ModelWorker worker;
+    model::Model model;               // the model the tab works on
+    std::string model_label;          // its file name, or "trained in this session"
+    std::string load_error;
+    char path_buffer[1024] = {};
+    model::EvalReport report;         // the last evaluation of `model`
+    bool has_report = false;
+    std::vector<double> losses;       // the last training or fine-tuning run
+    std::string losses_title = "Training loss";
+    ModelSnapshot snap;
+    std::uint64_t snap_version = 0;
+    ModelJob consumed_job = ModelJob::None;  // the finished job whose result was taken
+    Figure perplexity, passkey, loss;
+    std::uint64_t figures_generation = 0;
+    PlotWidget perplexity_widget, passkey_widget, loss_widget;
+    bool first_draw = true;
+
+    ~ModelPanel() {
+        worker.Stop();
+        worker.Wait();
+    }
+};
+
+namespace {
+
+constexpr const char* kSettingsKey = "model";
+
+void save_settings(App& app, const ModelPanel& p) {
+    app.state.view.panel_settings[kSettingsKey] = model_settings_to_json(p.settings);
+}
+
+void rebuild_figures(ModelPanel& p) {
+    const std::string caption = "ropescope-cli model eval (" + p.model_label + ")";
+    p.perplexity = model::perplexity_figure(p.report, caption);
+    p.passkey = model::passkey_figure(p.report, caption);
+    p.loss = model::loss_figure(p.losses, p.losses_title, p.model_label);
+    ++p.figures_generation;
+}
+
+// The cached evaluation next to a model file (NAME.eval.json), if it belongs to this very file.
+void load_cached_report(ModelPanel& p, const std::string& model_path) {
+    std::string cache = model_path;
+    if (cache.size() > 8 && cache.ends_with(".rsmodel")) cache.resize(cache.size() - 8);
+    cache += ".eval.json";
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(cache, ec)) return;
+    auto text = read_text_file(cache, std::size_t{1} << 20, "an evaluation report");
+    if (!text) return;
+    auto json = parse_json_text(*text, cache);
+    if (!json) return;
+    std::uint64_t checksum = 0;
+    auto report = model::eval_report_from_json(*json, &checksum);
+    if (!report || checksum != p.model.info().checksum) return;
+    p.report = std::move(*report);
+    p.has_report = true;
+}
+
+void load_model_file(App& app, ModelPanel& p, const std::string& path) {
+    auto m = model::load_model(path);
+    if (!m) {
+        p.load_error = m.error().message;
+        app.toasts.Error(m.error().message);
+        return;
+    }
+    p.load_error.clear();
+    p.model = std::move(*m);
+    p.model_label = std::filesystem::path(path).filename().string();
+    p.has_report = false;
+    p.report = {};
+    load_cached_report(p, path);
+    rebuild_figures(p);
+}
+
+void start_eval(ModelPanel& p) {
+    if (p.model.empty()) return;
+    p.worker.StartEval(p.model, p.settings.corpus,
+                       eval_options(p.settings, p.model.shape().train_context, p.model.info().longrope));
+}
+
+void start_train(ModelPanel& p) {
+    model::TrainOptions o;
+    o.shape = p.settings.shape;
+    o.recipe = p.settings.recipe;
+    o.threads = p.settings.threads;
+    if (p.worker.StartTrain(p.settings.corpus, o)) {
+        p.losses_title = "Training loss (new model)";
+    }
+}
+
+void start_finetune(ModelPanel& p) {
+    model::FinetuneOptions o;
+    o.method = default_method(static_cast<MethodKind>(p.settings.finetune_method));
+    o.factor = p.settings.finetune_factor;
+    o.steps = p.settings.finetune_steps;
+    o.threads = p.settings.threads;
+    if (p.worker.StartFinetune(p.model, p.settings.corpus, o))
+        p.losses_title = "Fine-tuning loss (" + std::string(method_label(kind_of(o.method))) + ", s = " +
+                         fmt(o.factor) + ")";
+}
+
+void start_search(ModelPanel& p) {
+    model::ModelSearchOptions o;
+    o.factor = p.settings.search_factor;
+    o.search.iterations = p.settings.search_iterations;
+    o.search.population = p.settings.search_population;
+    o.search.parents = std::max(2, p.settings.search_population / 2);
+    o.threads = p.settings.threads;
+    p.worker.StartSearch(p.model, p.settings.corpus, o);
+}
+
+// Takes the worker's snapshot; adopts a finished run's model and report.
+void refresh(App& app, ModelPanel& p) {
+    if (p.worker.Version() == p.snap_version) return;
+    p.snap_version = p.worker.Version();
+    p.snap = p.worker.Snapshot();
+    bool rebuild = false;
+    if (p.snap.job == ModelJob::Train || p.snap.job == ModelJob::Finetune) {
+        p.losses = p.snap.losses;
+        rebuild = true;
+    }
+    if (p.snap.finished && p.consumed_job == ModelJob::None) {
+        p.consumed_job = p.snap.job;
+        if (!p.snap.error.empty()) app.toasts.Error(std::string(model_job_name(p.snap.job)) + ": " + p.snap.error);
+        if (p.snap.job == ModelJob::Eval && p.snap.has_report) {
+            p.report = p.snap.report;
+            p.has_report = true;
+            rebuild = true;
+        }
+        if (auto m = p.worker.TakeModel()) {
+            p.model = std::move(*m);
+            if (p.snap.job == ModelJob::Search) {
+                app.toasts.Info("LongRoPE factors searched on the model: perplexity " +
+                                fmt(p.model.info().longrope->perplexity, 4) + " at " +
+                                fmt(p.settings.search_factor * static_cast<double>(p.model.shape().train_context)) +
+                                " tokens. The longrope method now uses them (enable it under Evaluate).");
+                p.settings.methods[static_cast<std::size_t>(MethodKind::LongRope)] = true;
+            } else {
+                p.model_label = p.snap.job == ModelJob::Train ? "trained in this session" : p.model_label + " (fine-tuned)";
+                p.has_report = false;
+                start_eval(p);  // the new weights' curves
+            }
+        }
+    }
+    if (p.snap.running) p.consumed_job = ModelJob::None;
+    if (rebuild) rebuild_figures(p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings columns
+
+bool IntField(const char* label, const char* id, const char* tip, int& v, int lo, int hi, float lw = 86.0f) {
+    RowLabel(label, tip, lw);
+    const bool changed = ImGui::DragInt(id, &v, 0.2f, lo, hi, "%d", ImGuiSliderFlags_AlwaysClamp);
+    Tooltip(tip);
+    return changed;
+}
+
+bool DoubleField(const char* label, const char* id, const char* tip, double& v, double lo, double hi,
+                 const char* format = "%.4g", float lw = 86.0f) {
+    RowLabel(label, tip, lw);
+    const float speed = static_cast<float>(std::max(0.001, std::abs(v) * 0.01));
+    const bool changed = ImGui::DragScalar(id, ImGuiDataType_Double, &v, speed, &lo, &hi, format,
+                                           ImGuiSliderFlags_AlwaysClamp);
+    Tooltip(tip);
+    return changed;
+}
+
+void ModelColumn(App& app, ModelPanel& p, bool running) {
+    SectionHeading("Model");
+    if (p.model.empty()) {
+        ErrorText(p.load_error.empty() ? "No model loaded." : p.load_error);
+    } else {
+        const auto& i = p.model.info();
+        const auto& s = i.shape;
+        ImGui::TextUnformatted(p.model_label.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, kMutedColor);
+        ImGui::Text("%d layers, d_model %d, %d heads (head_dim %d)", s.layers, s.d_model, s.heads, s.head_dim());
+        ImGui::Text("L = %lld, rope_theta %s, %lld parameters", static_cast<long long>(s.train_context),
+                    fmt(s.rope_theta).c_str(), static_cast<long long>(model::parameter_count(s)));
+        ImGui::Text("%lld steps x %d, loss %.3f", static_cast<long long>(i.steps), i.recipe.batch, i.final_loss);
+        for (const auto& f : i.finetunes)
+            ImGui::Text("fine-tuned: %s, s = %s, %d steps", f.method.c_str(), fmt(f.factor).c_str(), f.steps);
+        ImGui::PopStyleColor();
+        Tooltip(("Trained on " + i.corpus + " with seed " + std::to_string(i.recipe.seed) + ".").c_str());
+    }
+    ImGui::BeginDisabled(running);
+    ImGui::SetNextItemWidth(-60.0f * UiScale());
+    ImGui::InputTextWithHint("##model_path", "model file (.rsmodel)", p.path_buffer, sizeof p.path_buffer);
+    Tooltip("A model file written by 'ropescope-cli model train' or by Save below.");
+    ImGui::SameLine();
+    if (ImGui::Button("Load")) load_model_file(app, p, p.path_buffer);
+    ImGui::BeginDisabled(p.model.empty());
+    if (ImGui::Button("Save model")) {
+        const std::string path = export_directory(app) + "/model.rsmodel";
+        if (auto st = model::save_model(p.model, path); !st) app.toasts.Error(st.error().message);
+        else app.toasts.Info("Wrote " + path + " (load it with 'ropescope-cli model eval --model " + path + "').");
+    }
+    ImGui::EndDisabled();
+    Tooltip("Write the current model (e.g. after training or fine-tuning) to model.rsmodel in the export directory.");
+    ImGui::EndDisabled();
+}
+
+void EvalColumn(App& app, ModelPanel& p, bool running) {
+    SectionHeading("Evaluate");
+    ModelSettings& s = p.settings;
+    bool changed = false;
+    ImGui::BeginDisabled(running);
+    int shown = 0;
+    for (const MethodKind k : kAllMethods) {
+        const bool longrope_missing = k == MethodKind::LongRope && !p.model.info().longrope;
+        ImGui::PushID(static_cast<int>(k));
+        ColorSwatch(to_imu32(method_color(k)));
+        ImGui::SameLine();
+        bool on = s.methods[static_cast<std::size_t>(k)];
+        ImGui::BeginDisabled(longrope_missing);
+        if (ImGui::Checkbox(std::string(method_name(k)).c_str(), &on)) {
+            s.methods[static_cast<std::size_t>(k)] = on;
+            changed = true;
+        }
+        ImGui::EndDisabled();
+        if (longrope_missing) Tooltip("LongRoPE needs per-pair factors: run \"Search factors on this model\" first.");
+        else Tooltip(std::string(method_label(k)).c_str());
+        ImGui::PopID();
+        if (++shown % 3 != 0) ImGui::SameLine(static_cast<float>(shown % 3) * 118.0f * UiScale());
+    }
+    if (shown % 3 != 0) ImGui::NewLine();
+    changed |= IntField("up to xL", "##max_multiple", "Lengths L, 2L, 4L, ... up to this multiple of L.",
+                        s.max_multiple, 1, 64);
+    changed |= DoubleField("factor", "##factor", "Extension factor s; 0 = auto: s = max(1, T / L) for each length T.",
+                           s.factor, 0.0, 1024.0, s.factor == 0 ? "auto" : "%.3g");
+    ImGui::EndDisabled();
+    if (changed) save_settings(app, p);
+    ImGui::BeginDisabled(running || p.model.empty());
+    if (ImGui::Button("Evaluate", ImVec2(-1, 0))) start_eval(p);
+    ImGui::EndDisabled();
+    Tooltip("Held-out perplexity (last quarter of each window) and passkey accuracy for every checked method at "
+            "every length, on the model's held-out text. CLI: ropescope-cli model eval.");
+}
+
+void TrainColumn(App& app, ModelPanel& p, bool running) {
+    SectionHeading("Train a new model");
+    ModelSettings& s = p.settings;
+    bool changed = false;
+    ImGui::BeginDisabled(running);
+    if (ImGui::BeginTable("##train", 2)) {
+        ImGui::TableNextColumn();
+        ImGui::PushItemWidth(-1);
+        changed |= IntField("layers", "##layers", "Transformer blocks (--layers).", s.shape.layers, 1, model::kMaxLayers, 62);
+        changed |= IntField("d_model", "##d_model", "Residual width (--d-model).", s.shape.d_model, 8, model::kMaxDModel, 62);
+        changed |= IntField("heads", "##heads", "Attention heads; d_model / heads must be even (--heads).", s.shape.heads,
+                            1, model::kMaxHeads, 62);
+        int context = static_cast<int>(s.shape.train_context);
+        if (IntField("context", "##context", "Training context L (--context).", context, 16,
+                     static_cast<int>(model::kMaxTrainContext), 62)) {
+            s.shape.train_context = context;
+            changed = true;
+        }
+        ImGui::PopItemWidth();
+        ImGui::TableNextColumn();
+        ImGui::PushItemWidth(-1);
+        changed |= IntField("steps", "##steps", "Optimizer steps (--steps).", s.recipe.steps, 1, 1000000, 48);
+        changed |= IntField("batch", "##batch", "Sequences per step (--batch).", s.recipe.batch, 1, 4096, 48);
+        changed |= DoubleField("lr", "##lr", "Peak learning rate, AdamW with warm-up and cosine decay (--lr).",
+                               s.recipe.learning_rate, 1e-5, 1.0, "%.2g", 48);
+        int seed = static_cast<int>(s.recipe.seed);
+        if (IntField("seed", "##seed", "Seed of weights, batches and passkeys (--seed).", seed, 0, 1 << 30, 48)) {
+            s.recipe.seed = static_cast<std::uint64_t>(seed);
+            changed = true;
+        }
+        ImGui::PopItemWidth();
+        ImGui::EndTable();
+    }
+    char corpus[1024];
+    std::snprintf(corpus, sizeof corpus, "%s", s.corpus.c_str());
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::InputTextWithHint("##corpus", "corpus: /usr/include/eigen3/Eigen (default)", corpus, sizeof corpus)) {
+        s.corpus = corpus;
+        changed = true;
+    }
+    Tooltip("A text file or a folder of text files (--corpus); every 10th file is held out for evaluation.");
+    ImGui::EndDisabled();
+    if (changed) save_settings(app, p);
+    ImGui::BeginDisabled(running);
+    if (ImGui::Button("Train", ImVec2(-1, 0))) start_train(p);
+    ImGui::EndDisabled();
+    Tooltip("Train a new model from scratch with these settings (the loss curve updates live; Cancel stops it and "
+            "keeps the current model). CLI: ropescope-cli model train.");
+}
+
+void TuneColumn(App& app, ModelPanel& p, bool running) {
+    SectionHeading("Fine-tune / search");
+    ModelSettings& s = p.settings;
+    bool changed = false;
+    ImGui::BeginDisabled(running || p.model.empty());
+    RowLabel("method", "The method the model is fine-tuned under.", 62);
+    const std::string current(method_name(static_cast<MethodKind>(s.finetune_method)));
+    if (ImGui::BeginCombo("##ft_method", current.c_str())) {
+        for (const MethodKind k : kAllMethods) {
+            if (k == MethodKind::LongRope) continue;
+            if (ImGui::Selectable(std::string(method_name(k)).c_str(), static_cast<int>(k) == s.finetune_method)) {
+                s.finetune_method = static_cast<int>(k);
+                changed = true;
+            }
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::PushItemWidth(-1);
+    changed |= DoubleField("factor", "##ft_factor", "Fine-tune at context s * L (--factor).", s.finetune_factor, 1.0, 64.0,
+                           "%.3g", 62);
+    changed |= IntField("steps", "##ft_steps", "Fine-tuning steps (--steps).", s.finetune_steps, 1, 100000, 62);
+    ImGui::PopItemWidth();
+    if (ImGui::Button("Fine-tune", ImVec2(-1, 0))) start_finetune(p);
+    Tooltip("Continue training a copy of the model at s * L under the method (the PI and YaRN papers' recipe), then "
+            "evaluate it. CLI: ropescope-cli model finetune.");
+    ImGui::PushItemWidth(-1);
+    changed |= DoubleField("search s", "##search_factor", "The search targets length s * L (--factor).",
+                           s.search_factor, 1.01, 64.0, "%.3g", 62);
+    ImGui::PopItemWidth();
+    if (ImGui::Button("Search factors on this model", ImVec2(-1, 0))) start_search(p);
+    Tooltip("LongRoPE's evolutionary search with the model's held-out perplexity at s * L as fitness (the paper's "
+            "choice). The result becomes the longrope method's factors. CLI: ropescope-cli model search.");
+    ImGui::EndDisabled();
+    if (changed) save_settings(app, p);
+}
+
+std::string progress_text(const ModelSnapshot& s, float& fraction) {
+    char text[256];
+    fraction = 0;
+    if (s.job == ModelJob::None) return "ready";
+    if (!s.error.empty()) return std::string(model_job_name(s.job)) + " refused its input";
+    switch (s.job) {
+        case ModelJob::Train:
+        case ModelJob::Finetune:
+            fraction = s.steps > 0 ? static_cast<float>(s.losses.size()) / static_cast<float>(s.steps) : 0;
+            std::snprintf(text, sizeof text, "%s: step %zu/%d   loss %.3f   %.0f tokens/s   %.1f s", model_job_name(s.job),
+                          s.losses.size(), s.steps, s.losses.empty() ? 0.0 : s.losses.back(), s.tokens_per_second,
+                          s.elapsed_seconds);
+            break;
+        case ModelJob::Eval:
+            fraction = s.points_total > 0 ? static_cast<float>(s.points_done) / static_cast<float>(s.points_total) : 0;
+            std::snprintf(text, sizeof text, "evaluation: %d/%d points", s.points_done, s.points_total);
+            break;
+        case ModelJob::Search:
+            fraction = s.generations > 0 ? static_cast<float>(s.generation + 1) / static_cast<float>(s.generations + 1) : 0;
+            std::snprintf(text, sizeof text, "LongRoPE search: generation %d/%d   best perplexity %.3f",
+                          std::max(0, s.generation), s.generations, s.best_perplexity);
+            break;
+        case ModelJob::None: break;
+    }
+    std::string out = text;
+    if (!s.running) {
+        if (s.cancelled) out += "   (cancelled)";
+        else fraction = 1, out += "   (done)";
+    }
+    return out;
+}
+
+void ResultsTable(const ModelPanel& p) {
+    SectionHeading("Perplexity per method and length (passkey accuracy)");
+    if (!p.has_report) {
+        MutedText("Press Evaluate: held-out perplexity and passkey accuracy per method per length.");
+        return;
+    }
+    std::vector<std::int64_t> lengths;
+    for (const auto& q : p.report.results)
+        if (std::find(lengths.begin(), lengths.end(), q.length) == lengths.end()) lengths.push_back(q.length);
+    const int cols = 1 + static_cast<int>(lengths.size());
+    if (!ImGui::BeginTable("##results", cols, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) return;
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    ImGui::TableNextColumn();
+    MutedText("method");
+    for (const auto T : lengths) {
+        ImGui::TableNextColumn();
+        MutedText("T = " + std::to_string(T));
+    }
+    MethodKind last = MethodKind::LongRope;
+    bool first = true;
+    for (const auto& q : p.report.results) {
+        if (first || q.kind != last) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ColorSwatch(to_imu32(method_color(q.kind)));
+            ImGui::SameLine();
+            ImGui::TextUnformatted(std::string(method_label(q.kind)).c_str());
+            last = q.kind;
+            first = false;
+        }
+        ImGui::TableNextColumn();
+        ImGui::Text("%.2f (%.0f%%)", q.perplexity, 100 * q.passkey_accuracy);
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+std::shared_ptr<ModelPanel> make_model_panel(App& app) {
+    auto p = std::make_shared<ModelPanel>();
+    const auto it = app.state.view.panel_settings.find(kSettingsKey);
+    if (it != app.state.view.panel_settings.end()) p->settings = model_settings_from_json(it->second);
+    const std::string path = model::default_model_path();
+    if (path.empty()) {
+        p->load_error = "The shipped model (assets/model/default.rsmodel) was not found; load one or train one.";
+    } else {
+        std::snprintf(p->path_buffer, sizeof p->path_buffer, "%s", path.c_str());
+        load_model_file(app, *p, path);
+    }
+    rebuild_figures(*p);
+    return p;
+}
+
+void draw_model_panel(App& app) {
+    if (!app.model_panel) return;
+    ModelPanel& p = *app.model_panel;
+    const float s = UiScale();
+    if (p.first_draw) {
+        p.first_draw = false;
+        if (p.settings.autostart_eval || (!p.has_report && !p.model.empty())) start_eval(p);
+    }
+    if (app.sync_compute && p.worker.Running()) p.worker.Wait();
+    refresh(app, p);
+    const bool running = p.snap.running;
+    const float gap = 6.0f * s;
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10.0f * s, 4.0f * s));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(6.0f * s, 4.0f * s));
+    const float settings_h = std::floor(ImGui::GetFrameHeightWithSpacing() * 6 + ImGui::GetTextLineHeightWithSpacing() * 1.5f + 14.0f * s);
+    ImGui::BeginChild("##model_settings", ImVec2(avail.x, settings_h), true, ImGuiWindowFlags_NoScrollbar);
+    if (ImGui::BeginTable("##model_cols", 4, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+        ImGui::TableSetupColumn("eval", ImGuiTableColumnFlags_WidthStretch, 1.15f);
+        ImGui::TableSetupColumn("train", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+        ImGui::TableSetupColumn("tune", ImGuiTableColumnFlags_WidthStretch, 0.9f);
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ModelColumn(app, p, running);
+        ImGui::TableNextColumn();
+        EvalColumn(app, p, running);
+        ImGui::TableNextColumn();
+        TrainColumn(app, p, running);
+        ImGui::TableNextColumn();
+        TuneColumn(app, p, running);
+        ImGui::EndTable();
+    }
+    ImGui::EndChild();
+    ImGui::PopStyleVar(2);
+
+    // Progress and Cancel.
+    float fraction = 0;
+    const std::string text = progress_text(p.snap, fraction);
+    ImGui::BeginDisabled(!running);
+    ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(150, 60, 52, 255));
+    if (ImGui::Button("Cancel", ImVec2(88.0f * s, 0))) p.worker.Stop();
+    ImGui::PopStyleColor();
+    ImGui::EndDisabled();
+    Tooltip("Stop the running job before its next step; a cancelled training keeps the current model.");
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, to_imvec4(method_color(MethodKind::Yarn)));
+    ImGui::ProgressBar(std::clamp(fraction, 0.0f, 1.0f), ImVec2(-1, ImGui::GetFrameHeight()), text.c_str());
+    ImGui::PopStyleColor();
+    if (!p.snap.error.empty()) ErrorText(p.snap.error);
+
+    // Figures: perplexity and passkey on top, loss and the table below.
+    const ImVec2 rest = ImGui::GetContentRegionAvail();
+    const float top_h = std::floor((rest.y - gap) * 0.58f);
+    const float left_w = std::floor((rest.x - gap) * 0.55f);
+    const float right_w = rest.x - gap - left_w;
+    const char* waiting = p.has_report ? nullptr : running ? "Evaluating ..." : "Press Evaluate";
+    PlotCell(app, "perplexity", "model-perplexity", p.perplexity, p.figures_generation, p.perplexity_widget,
+             app.state.view.plots["model.perplexity"], ImVec2(left_w, top_h), waiting);
+    ImGui::SameLine(0, gap);
+    PlotCell(app, "passkey", "model-passkey", p.passkey, p.figures_generation, p.passkey_widget,
+             app.state.view.plots["model.passkey"], ImVec2(right_w, top_h), waiting);
+    const float bottom_h = ImGui::GetContentRegionAvail().y;
+    PlotCell(app, "loss", "model-loss", p.loss, p.figures_generation, p.loss_widget, app.state.view.plots["model.loss"],
+             ImVec2(left_w, bottom_h),
+             p.losses.empty() ? "Train or fine-tune: the loss per step appears here, live" : nullptr);
+    ImGui::SameLine(0, gap);
+    ImGui::BeginChild("##model_table", ImVec2(right_w, bottom_h), false);
+    ResultsTable(p);
+    ImGui::EndChild();
+}
+
+}  // namespace ropescope::gui
