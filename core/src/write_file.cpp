@@ -2,7 +2,7 @@
 // directory, fsync, rename (export.h). Devices and FIFOs are written directly (renaming over
 // /dev/null would replace the device node); symlinks are followed to their target. Temporary
 // files are registered so that SIGINT/SIGTERM/SIGHUP remove them, and a folder export writes
-// every file's temporary first and renames them all at the end, with those signals held.
+// every file's temporary first and renames them all at the end, a step the signal handler waits for.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -29,23 +29,55 @@ Error os_error(const std::string& path, const char* what, int error) {
 }
 
 // ---- temporary files removed on a signal ------------------------------------------------------
+//
+// The handler may run in any thread while another one is creating or renaming temporaries. So that
+// it never misses a file being created, nor removes files halfway through a folder's renames, those
+// steps run as a FileStep: the handler marks the process as dying, waits until no step is in flight
+// (a step that starts after the mark never begins: its thread waits to be terminated), then removes
+// every registered temporary and re-raises the signal.
 
 constexpr int kTempSlots = 256;
 constexpr std::size_t kTempPathMax = 4096;
 struct TempSlot {
-    std::atomic<int> state{0};  // 0 free, 1 being filled in, 2 holds a live temporary file
+    std::atomic<int> state{0};  // 0 free, 1 being claimed, 2 names a (possibly not yet created) temporary
     char path[kTempPathMax];
 };
 TempSlot g_temp_slots[kTempSlots];
 
-// Registers a temporary file for removal on a signal; -1 if the table is full (the file is then
-// only removed by the normal paths).
-int register_temp(const std::string& path) {
-    if (path.size() >= kTempPathMax) return -1;
+std::atomic<int> g_steps_in_flight{0};
+std::atomic<bool> g_dying{false};
+thread_local int t_steps_in_this_thread = 0;
+
+// Creating a temporary file, or a folder's renames: never interleaved with the signal cleanup.
+class FileStep {
+public:
+    FileStep() {
+        g_steps_in_flight.fetch_add(1);
+        ++t_steps_in_this_thread;
+        if (g_dying.load()) {
+            // Another thread is cleaning up and about to terminate the process: change nothing.
+            --t_steps_in_this_thread;
+            g_steps_in_flight.fetch_sub(1);
+            for (;;) ::pause();
+        }
+    }
+    ~FileStep() {
+        --t_steps_in_this_thread;
+        g_steps_in_flight.fetch_sub(1);
+    }
+    FileStep(const FileStep&) = delete;
+    FileStep& operator=(const FileStep&) = delete;
+};
+
+// Claims a slot holding `pattern`, to be filled in by mkstemp in place (so that the handler knows
+// the name as soon as the file exists); -1 if the table is full (the file is then only removed by
+// the normal paths).
+int claim_temp_slot(const std::string& pattern) {
+    if (pattern.size() >= kTempPathMax) return -1;
     for (int i = 0; i < kTempSlots; ++i) {
         int expected = 0;
         if (g_temp_slots[i].state.compare_exchange_strong(expected, 1)) {
-            std::memcpy(g_temp_slots[i].path, path.c_str(), path.size() + 1);
+            std::memcpy(g_temp_slots[i].path, pattern.c_str(), pattern.size() + 1);
             g_temp_slots[i].state.store(2);
             return i;
         }
@@ -58,15 +90,21 @@ void unregister_temp(int slot) {
 }
 
 extern "C" void remove_temps_and_reraise(int sig) {
-    for (auto& slot : g_temp_slots)
-        if (slot.state.load() == 2) ::unlink(slot.path);
+    if (!g_dying.exchange(true)) {
+        // Steps of this thread were interrupted by this handler and cannot finish: wait for the others.
+        const timespec tick{0, 1000000};
+        while (g_steps_in_flight.load() > t_steps_in_this_thread) ::nanosleep(&tick, nullptr);
+        for (auto& slot : g_temp_slots)
+            if (slot.state.load() == 2) ::unlink(slot.path);
+    }
     ::signal(sig, SIG_DFL);
     ::raise(sig);
 }
 
 constexpr int kCleanupSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
-// Holds SIGINT/SIGTERM/SIGHUP while alive (the final renames of a folder export run in one piece).
+// Blocks SIGINT/SIGTERM/SIGHUP in this thread while alive: a folder's renames are one FileStep,
+// which the handler could not wait for if it interrupted this very thread.
 class SignalHold {
 public:
     SignalHold() {
@@ -155,15 +193,23 @@ struct TempFile {
 };
 
 Result<TempFile> write_temp(const std::string& target, const std::string& shown, std::string_view bytes) {
-    std::string pattern = target + ".tmp-" + std::to_string(::getpid()) + "-XXXXXX";
-    std::vector<char> name(pattern.begin(), pattern.end());
-    name.push_back('\0');
-    const int fd = ::mkstemp(name.data());
+    const std::string pattern = target + ".tmp-" + std::to_string(::getpid()) + "-XXXXXX";
+    TempFile file{"", target, shown, -1};
+    int fd = -1;
+    {
+        const FileStep step;
+        file.slot = claim_temp_slot(pattern);
+        std::vector<char> own(pattern.begin(), pattern.end());
+        own.push_back('\0');
+        char* name = file.slot >= 0 ? g_temp_slots[file.slot].path : own.data();
+        fd = ::mkstemp(name);
+        file.temp = name;
+    }
     if (fd < 0) {
         const int error = errno;
+        unregister_temp(file.slot);
         return os_error(shown, error == ENOENT ? "the directory does not exist: " : "", error);
     }
-    TempFile file{name.data(), target, shown, register_temp(name.data())};
     const auto fail = [&](Error error) {
         ::close(fd);
         ::unlink(file.temp.c_str());
@@ -244,7 +290,10 @@ Status write_file_atomic(const std::string& path, std::string_view bytes) {
     }
     auto temp = write_temp(*target, path, bytes);
     if (!temp) return temp.error();
-    if (auto status = commit(*temp); !status) return status;
+    {
+        const FileStep step;
+        if (auto status = commit(*temp); !status) return status;
+    }
     sync_directory(directory_of(*target));  // make the rename itself durable
     return Ok{};
 }
@@ -304,10 +353,11 @@ Status write_files_atomic(const std::string& dir, const std::vector<NamedFile>& 
         }
         written.push_back(std::move(temp).value());
     }
-    // Then all the renames, with the cleanup signals held so they run to the end.
+    // Then all the renames, as one step that a signal waits for.
     Status status = Ok{};
     {
         const SignalHold hold;
+        const FileStep step;
         for (const auto& t : written) {
             if (!status) {
                 discard(t);
