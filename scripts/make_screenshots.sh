@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 app=${1:-build/app/ropescope}
 if [ ! -x "$app" ]; then scripts/build.sh; fi
-command -v xvfb-run >/dev/null || { echo "make_screenshots: xvfb-run is missing (Debian: xvfb xauth)" >&2; exit 1; }
+command -v Xvfb >/dev/null || { echo "make_screenshots: Xvfb is missing (Debian: xvfb)" >&2; exit 1; }
 
 out=docs/images
 tmp=$(mktemp -d)
@@ -17,7 +17,7 @@ mkdir -p "$out"
 shot() {
   local name=$1 size=$2
   shift 2
-  XDG_CONFIG_HOME="$tmp/config" xvfb-run -a -s "-screen 0 1600x1000x24" \
+  XDG_CONFIG_HOME="$tmp/config" scripts/xvfb.sh -s 1600x1000 \
     "$app" --screenshot "$out/$name.png" --size "$size" --frames 6 "$@"
 }
 
