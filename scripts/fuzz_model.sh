@@ -16,8 +16,8 @@ fi
 cmake --build build-fuzz-model --target model_fuzzer --parallel "$(nproc)"
 corpus=build-fuzz-model/model-corpus
 mkdir -p "$corpus"
-cp tests/fuzz/seeds/*.rsmodel "$corpus"/
-echo "fuzz_model: model_fuzzer for ${seconds}s (seed corpus: tests/fuzz/seeds)"
+cp tests/fuzz/seeds/model/*.rsmodel "$corpus"/
+echo "fuzz_model: model_fuzzer for ${seconds}s (seed corpus: tests/fuzz/seeds/model)"
 build-fuzz-model/model_fuzzer "$corpus" -artifact_prefix=build-fuzz-model/ -max_total_time="$seconds" -max_len=65536 -timeout=10 \
   -rss_limit_mb=3072 -print_final_stats=1 2>build-fuzz-model/fuzz_model.log || {
   tail -n 60 build-fuzz-model/fuzz_model.log; echo "fuzz_model: FAILED (crash, leak, timeout or sanitizer report above)"; exit 1; }
