@@ -9,6 +9,7 @@
 
 #include "cmd_export_animate.h"
 #include "commands.h"
+#include "progress.h"
 #include "setup_flags.h"
 #include "ropescope/export.h"
 #include "ropescope/plots.h"
@@ -25,6 +26,7 @@ namespace fs = std::filesystem;
 constexpr const char* kHelp = R"(Usage: ropescope-cli export --plot ID|all --out FILE|DIR [--format svg|png|csv|json]
                            [--state FILE | --config FILE | --method NAME[,NAME...] [setup flags]]
                            [--size WxH] [--scale F] [--theme light|dark] [--svg-units px|in] [--dpi N]
+                           [--progress]
 
 Writes a plot exactly as the GUI lays it out. Without --state, --config or --method the lab's
 default methods are plotted (default, linear, ntk, yarn, llama3) on the given setup.
@@ -41,6 +43,8 @@ default methods are plotted (default, linear, ntk, yarn, llama3) on the given se
   --theme light|dark     light (default): white, large type, thick lines; dark: the screen theme
   --svg-units px|in      units of the SVG width/height (default px); in: size / dpi inches
   --dpi N                px per inch for --svg-units in (default 96)
+  --progress             progress on stderr from the start, also when it is not a terminal (on a
+                         terminal it appears anyway once an export takes over a second)
 
 Files are written atomically: an error leaves no partial file. Exit status 2 for invalid
 options, 1 if a file cannot be written.
@@ -195,7 +199,7 @@ int run_export(int argc, char** argv, int first) {
     add_setup_args(spec);
     spec.options.insert({"plot", "format", "out", "state", "size", "scale", "theme", "svg-units", "dpi", "animate",
                          "frames", "fps"});
-    spec.flags.insert("help");
+    spec.flags.insert({"help", "progress"});
     auto args = parse_args("export", spec, argc, argv, first);
     if (!args) return usage_error(args.error().message);
     if (args->flags.count("help")) {
@@ -284,14 +288,24 @@ int run_export(int argc, char** argv, int first) {
     };
     std::vector<File> files;
     std::vector<ReadmeFile> listing;
-    for (const auto& id : all ? plot_ids() : std::vector<std::string>{*plot}) {
-        auto figure = build_figure(id, entries, state->plot);
-        if (!figure) return usage_error(figure.error().message);
+    const std::vector<std::string> ids = all ? plot_ids() : std::vector<std::string>{*plot};
+    Progress progress("export", args->flags.count("progress") > 0);
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+        progress.update(static_cast<double>(k) / static_cast<double>(ids.size()), ids[k]);
+        auto figure = build_figure(ids[k], entries, state->plot);
+        if (!figure) {
+            progress.end_line();
+            return usage_error(figure.error().message);
+        }
         auto bytes = render(*figure, *state, o);
-        if (!bytes) return usage_error(bytes.error().message);
-        files.push_back({id + "." + extension(o.format), std::move(bytes).value()});
+        if (!bytes) {
+            progress.end_line();
+            return usage_error(bytes.error().message);
+        }
+        files.push_back({ids[k] + "." + extension(o.format), std::move(bytes).value()});
         listing.push_back({files.back().name, figure->title});
     }
+    progress.done(std::to_string(ids.size()) + (ids.size() == 1 ? " figure" : " figures") + " drawn");
 
     if (!all) {
         std::string path = *out;

@@ -3,10 +3,12 @@
 // every other export, with the swept value stamped on each frame.
 #include "cmd_export_animate.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 
+#include "progress.h"
 #include "ropescope/animation.h"
 #include "ropescope/export.h"
 #include "ropescope/plots.h"
@@ -114,8 +116,17 @@ int run_export_animate(const ParsedArgs& args, const std::string& plot, const st
         if (entries.empty()) return Error{"method", "no method is enabled; pass --method."};
         return build_figure(plot, entries, frame_state.plot);
     };
-    auto bytes = render_sweep_animation(*state, *sweep, figure_for, o);
-    if (!bytes) return usage_error(bytes.error().message);
+    Progress progress("export", args.flags.count("progress") > 0);
+    auto bytes = render_sweep_animation(*state, *sweep, figure_for, o, [&progress](int done, int total) {
+        progress.update(static_cast<double>(done) / std::max(total, 1),
+                        "frame " + std::to_string(done) + " of " + std::to_string(total));
+        return true;
+    });
+    if (!bytes) {
+        progress.end_line();
+        return usage_error(bytes.error().message);
+    }
+    progress.done(std::to_string(sweep->frames) + " frames drawn");
 
     std::string path = out;
     std::error_code ec;

@@ -9,6 +9,7 @@
 
 #include "attention_flags.h"
 #include "commands.h"
+#include "progress.h"
 #include "setup_flags.h"
 #include "ropescope/attention.h"
 #include "ropescope/rope.h"
@@ -21,7 +22,7 @@ namespace {
 constexpr const char* kHelp = R"(Usage: ropescope-cli resolution --method NAME[,NAME...] [setup flags] [--points N] [--max-distance N]
                                [--content positional|needle|identical] [--seed S] [--noise X]
                                [--query-scale X] [--threads T] [--precision fp64|fp32|bf16|fp16]
-                               [--reference] [--format csv|json]
+                               [--reference] [--format csv|json] [--progress]
 
 N = max-distance + 1 keys at positions 0..max-distance (default: the largest target context L' of
 the methods), the query at the last one; for each distance D on a log grid from 1 to max-distance
@@ -42,6 +43,8 @@ See docs/resolution.md.
   --isa ISA                  fast path instruction set: best (default), avx512, avx2, portable
   --format csv|json          csv (default): one row per distance, six columns per method
   --svg FILE                 also write the curves (weight, FWHM, distinguishability) as an SVG figure
+  --progress                 progress on stderr from the start, also when it is not a terminal
+                             (on a terminal it appears anyway once a run takes over a second)
 
 Examples:
   ropescope-cli resolution --method default,linear,yarn --factor 8 --format csv > resolution.csv
@@ -71,7 +74,7 @@ int run_resolution(int argc, char** argv, int first) {
     add_setup_args(spec);
     add_attention_args(spec);
     spec.options.insert({"format", "points", "max-distance", "svg"});
-    spec.flags.insert({"help"});
+    spec.flags.insert({"help", "progress"});
     auto args = parse_args("resolution", spec, argc, argv, first);
     if (!args) return usage_error(args.error().message);
     if (args->flags.count("help")) {
@@ -116,12 +119,24 @@ int run_resolution(int argc, char** argv, int first) {
     AttentionEngine engine;
     std::vector<ResolutionCurve> curves;
     double elapsed = 0;
-    for (const auto& r : results) {
-        auto curve = resolution_curve(engine, r, options);
-        if (!curve) return usage_error(attention_error_message(curve.error()));
+    Progress progress("resolution", args->flags.count("progress") > 0);
+    for (std::size_t k = 0; k < results.size(); ++k) {
+        const std::string detail = std::string(method_name(results[k].kind)) + ", method " + std::to_string(k + 1) +
+                                   " of " + std::to_string(results.size());
+        RunControl control;
+        control.progress = [&](double fraction) {
+            progress.update((static_cast<double>(k) + fraction) / static_cast<double>(results.size()), detail);
+        };
+        auto curve = resolution_curve(engine, results[k], options, control);
+        if (!curve) {
+            progress.end_line();
+            return usage_error(attention_error_message(curve.error()));
+        }
         elapsed += curve->kernel_ms;
         curves.push_back(std::move(curve).value());
     }
+    progress.done(std::to_string(curves.front().points.size()) + " distances x " + std::to_string(curves.size()) +
+                  " method" + (curves.size() == 1 ? "" : "s"));
     const auto& grid = curves.front().points;
     if (const auto svg = args->get("svg")) {
         const Figure figure = resolution_figure(curves, {}, command_line(argc, argv));

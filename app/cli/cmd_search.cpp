@@ -11,6 +11,7 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "presets_dir.h"
+#include "progress.h"
 #include "ropescope/engines.h"
 #include "ropescope/export.h"
 #include "ropescope/hf_config.h"
@@ -49,7 +50,8 @@ See docs/longrope.md.
   --svg FILE                                also write the factors (against PI, NTK-aware, YaRN and,
                                             for head_dim 96, Phi-3's long factors) and the fitness
                                             per generation as an SVG figure
-  --progress                                one line per generation on stderr
+  --progress                                one line per generation on stderr (without it, on a
+                                            terminal: one line redrawn in place after a second)
 
 Example:
   ropescope-cli search --head-dim 96 --original-max-position-embeddings 4096 --factor 32 --out factors.json
@@ -150,15 +152,25 @@ int run_search(int argc, char** argv, int first) {
     if (auto status = validate_search(setup, options); !status)
         return usage_error(option_for_field(status.error().field) + ": " + status.error().message);
 
-    const bool progress = args->flags.count("progress") > 0;
-    if (progress) {
-        options.progress = [total = options.iterations](const SearchProgress& p) {
+    // --progress: one line per generation; otherwise, on a terminal, one line redrawn in place.
+    const bool every_generation = args->flags.count("progress") > 0;
+    Progress progress("search", false);
+    options.progress = [&, total = options.iterations](const SearchProgress& p) {
+        if (every_generation) {
             std::fprintf(stderr, "generation %d/%d: best fitness %.6f (%.0f ms)\n", p.iteration, total, p.best_fitness,
                          p.elapsed_ms);
-        };
-    }
+            return;
+        }
+        char detail[96];
+        std::snprintf(detail, sizeof detail, "generation %d of %d, best fitness %.6f", p.iteration, total, p.best_fitness);
+        progress.update(total > 0 ? static_cast<double>(p.iteration) / total : 1.0, detail);
+    };
     auto result = longrope_search(setup, options);
-    if (!result) return usage_error(option_for_field(result.error().field) + ": " + result.error().message);
+    if (!result) {
+        progress.end_line();
+        return usage_error(option_for_field(result.error().field) + ": " + result.error().message);
+    }
+    progress.done(std::to_string(result->generations) + " generations");
 
     const LongRopeMethod method = to_longrope_method(*result);
     if (auto status = write_file_atomic(*out_path, to_hf_json(setup, method)); !status) {
