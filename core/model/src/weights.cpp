@@ -52,38 +52,6 @@ ModelWeights ModelWeights::clone(at::ScalarType dtype) const {
     return out;
 }
 
-std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected_tensors(const ModelShape& s) {
-    const std::int64_t d = s.d_model, h = static_cast<std::int64_t>(s.mlp_ratio) * s.d_model;
-    std::vector<std::pair<std::string, std::vector<std::int64_t>>> out;
-    out.push_back({"embed", {kVocabSize, d}});
-    for (int i = 0; i < s.layers; ++i) {
-        const std::string p = "layers." + std::to_string(i) + ".";
-        out.push_back({p + "norm1.weight", {d}});
-        out.push_back({p + "norm1.bias", {d}});
-        out.push_back({p + "qkv", {3 * d, d}});
-        out.push_back({p + "proj", {d, d}});
-        out.push_back({p + "norm2.weight", {d}});
-        out.push_back({p + "norm2.bias", {d}});
-        out.push_back({p + "up", {h, d}});
-        out.push_back({p + "up.bias", {h}});
-        out.push_back({p + "down", {d, h}});
-        out.push_back({p + "down.bias", {d}});
-    }
-    out.push_back({"norm.weight", {d}});
-    out.push_back({"norm.bias", {d}});
-    return out;
-}
-
-std::int64_t parameter_count(const ModelShape& shape) {
-    std::int64_t n = 0;
-    for (const auto& [name, dims] : expected_tensors(shape)) {
-        std::int64_t k = 1;
-        for (const auto v : dims) k *= v;
-        n += k;
-    }
-    return n;
-}
-
 Result<Model> init_model(const ModelShape& shape, std::uint64_t seed) {
     if (auto s = validate_shape(shape); !s) return s.error();
     // GPT-2's initialisation: N(0, 0.02) for matrices and embeddings, the two residual output

@@ -12,6 +12,7 @@
 
 #include "ropescope/methods.h"
 #include "ropescope/model/model.h"
+#include "ropescope/model/model_file.h"
 #include "ropescope/result.h"
 
 namespace ropescope::model {
@@ -39,8 +40,6 @@ struct ModelWeights {
     ModelWeights clone(at::ScalarType dtype = at::kFloat) const;
 };
 
-// The expected file tensors of a shape: name and dimensions, in file order.
-std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected_tensors(const ModelShape& shape);
 
 // Rotary tables for positions 0..length-1 of one method: cos and sin of m * theta'_i laid out as
 // HF's rotate_half expects ([length, head_dim], pair i in columns i and i + head_dim/2), with the

@@ -12,7 +12,8 @@
 //
 // Loading checks the magic, sizes, JSON, shape limits, that the table lists exactly the tensors
 // the shape implies (names, shapes, offsets, sizes) and the checksum, and that every value is
-// finite; any failure is one line naming the file and what is wrong.
+// finite; any failure is one line naming the file and what is wrong. The format itself (no
+// LibTorch) is model_file.h.
 #pragma once
 
 #include <cstddef>
@@ -20,12 +21,10 @@
 #include <string_view>
 
 #include "ropescope/model/model.h"
+#include "ropescope/model/model_file.h"
 #include "ropescope/result.h"
 
 namespace ropescope::model {
-
-inline constexpr std::size_t kMaxModelFileBytes = std::size_t{256} << 20;  // 256 MiB
-inline constexpr std::size_t kMaxModelHeaderBytes = std::size_t{1} << 20;  // 1 MiB
 
 // The file's bytes.
 std::string model_to_bytes(const Model& model);
