@@ -73,6 +73,7 @@ std::string model_flag_for_field(const std::string& field) {
         {"rope_theta", "--rope-theta"}, {"steps", "--steps"},           {"batch", "--batch"},
         {"learning_rate", "--lr"},      {"warmup_fraction", "--warmup"}, {"min_lr_fraction", "--min-lr"},
         {"weight_decay", "--weight-decay"}, {"passkey_fraction", "--passkey-fraction"},
+        {"answer_weight", "--answer-weight"}, {"short_passkey_fraction", "--short-passkeys"},
         {"threads", "--threads"},       {"corpus", "--corpus"},         {"model", "--model"},
         {"method", "--method"},         {"lengths", "--lengths"},       {"factor", "--factor"},
         {"windows", "--windows"},       {"population", "--population"}, {"iterations", "--iterations"},
@@ -152,6 +153,8 @@ int run_model_info(int argc, char** argv, int first) {
                             {"batch", info.recipe.batch},
                             {"learning_rate", info.recipe.learning_rate},
                             {"passkey_fraction", info.recipe.passkey_fraction},
+                            {"answer_weight", info.recipe.answer_weight},
+                            {"short_passkey_fraction", info.recipe.short_passkey_fraction},
                             {"final_loss", info.final_loss},
                             {"train_seconds", info.train_seconds},
                             {"threads", info.threads}};
@@ -173,11 +176,11 @@ int run_model_info(int argc, char** argv, int first) {
                 static_cast<long long>(model::parameter_count(s)));
     std::printf("train_context %lld, rope_theta %s\n", static_cast<long long>(s.train_context),
                 format_number(s.rope_theta).c_str());
-    std::printf("trained on %s: %lld steps of batch %d, lr %s, passkey fraction %s, seed %llu, %d threads, "
+    std::printf("trained on %s: %lld steps of batch %d, lr %s, passkey fraction %s, answer weight %s, seed %llu, %d threads, "
                 "final loss %.4f, %.1f s\n",
                 info.corpus.c_str(), static_cast<long long>(info.steps), info.recipe.batch,
                 format_number(info.recipe.learning_rate).c_str(), format_number(info.recipe.passkey_fraction).c_str(),
-                static_cast<unsigned long long>(info.recipe.seed), info.threads, info.final_loss, info.train_seconds);
+                format_number(info.recipe.answer_weight).c_str(), static_cast<unsigned long long>(info.recipe.seed), info.threads, info.final_loss, info.train_seconds);
     for (const auto& f : info.finetunes)
         std::printf("fine-tuned: %s, factor %s, context %lld, %d steps, final loss %.4f\n", f.method.c_str(),
                     format_number(f.factor).c_str(), static_cast<long long>(f.context), f.steps, f.final_loss);

@@ -18,8 +18,8 @@ namespace {
 constexpr const char* kTrainHelp = R"(Usage: ropescope-cli model train --out FILE [--corpus PATH] [--layers N] [--d-model N]
                                 [--heads N] [--mlp-ratio N] [--context L] [--rope-theta B]
                                 [--batch N] [--steps N] [--lr X] [--warmup F] [--weight-decay X]
-                                [--passkey-fraction F] [--seed S] [--threads T]
-                                [--format text|json] [--svg FILE]
+                                [--passkey-fraction F] [--short-passkeys F] [--answer-weight W]
+                                [--seed S] [--threads T] [--format text|json] [--svg FILE]
 
 Trains a decoder-only RoPE transformer from scratch on CPU (LibTorch): byte tokens, pre-norm
 blocks, causal attention with plain RoPE at the training context, AdamW with warm-up and cosine
@@ -41,6 +41,8 @@ losses. Progress (loss, tokens/s) goes to stderr once a second; Ctrl+C stops wit
   --warmup F              warm-up fraction of the steps (default 0.05)
   --weight-decay X        AdamW weight decay (default 0.1)
   --passkey-fraction F    share of each batch that is a passkey sample (default 0.25)
+  --short-passkeys F      share of passkey rows packed with short samples (default 0)
+  --answer-weight W       loss weight of the passkey answer digits, 1 to 1000 (default 1)
   --seed S                seed of weights, batches and passkeys (default 1)
   --threads T             compute threads (default: all cores)
   --format text|json      json prints {"steps", "final_loss", "tokens_per_second", "seconds"}
@@ -52,8 +54,8 @@ Example:
 
 constexpr const char* kFinetuneHelp = R"(Usage: ropescope-cli model finetune --out FILE --method M [--model FILE] [--factor S]
                                    [--context N] [--steps N] [--batch N] [--lr X] [--warmup F]
-                                   [--passkey-fraction F] [--seed S] [--threads T] [--corpus PATH]
-                                   [--format text|json] [--svg FILE]
+                                   [--passkey-fraction F] [--answer-weight W] [--seed S] [--threads T]
+                                   [--corpus PATH] [--format text|json] [--svg FILE]
 
 Continues training a model at an extended context under one method (the PI and YaRN papers'
 recipe): the method's frequencies and attention factor at factor s come from the core, exactly as
@@ -69,6 +71,7 @@ model eval applies them. Evaluate the result with 'model eval --model FILE'.
   --lr X                  peak learning rate (default 0.001)
   --warmup F              warm-up fraction (default 0.05)
   --passkey-fraction F    share of passkey samples (default 0.25)
+  --answer-weight W       loss weight of the passkey answer digits (default: the model's recipe)
   --seed S                batch seed (default 1)
   --threads T             compute threads (default: all cores)
   --corpus PATH           training text (default: the model's own corpus, else the Eigen headers)
@@ -129,7 +132,7 @@ int run_model_train(int argc, char** argv, int first) {
     ArgSpec spec;
     spec.options = {"out",   "corpus", "layers", "d-model", "heads",        "mlp-ratio", "context", "rope-theta",
                     "batch", "steps",  "lr",     "warmup",  "weight-decay", "passkey-fraction",     "seed",
-                    "threads", "format", "svg"};
+                    "threads", "format", "svg", "answer-weight", "short-passkeys"};
     spec.flags = {"help"};
     auto args = parse_args("model train", spec, argc, argv, first);
     if (!args) return usage_error(args.error().message);
@@ -156,6 +159,8 @@ int run_model_train(int argc, char** argv, int first) {
         read_number(*args, "warmup", o.recipe.warmup_fraction),
         read_number(*args, "weight-decay", o.recipe.weight_decay),
         read_number(*args, "passkey-fraction", o.recipe.passkey_fraction),
+        read_number(*args, "answer-weight", o.recipe.answer_weight),
+        read_number(*args, "short-passkeys", o.recipe.short_passkey_fraction),
         read_integer(*args, "seed", 0, std::int64_t{1} << 62, o.recipe.seed),
         read_integer(*args, "threads", 1, 256, o.threads)};
     for (const auto& s : reads)
@@ -174,7 +179,8 @@ int run_model_train(int argc, char** argv, int first) {
 int run_model_finetune(int argc, char** argv, int first) {
     ArgSpec spec;
     spec.options = {"out",     "model",   "method", "factor", "context", "steps",  "batch", "lr",
-                    "warmup",  "passkey-fraction", "seed", "threads", "corpus", "format", "svg"};
+                    "warmup",  "passkey-fraction", "seed", "threads", "corpus", "format", "svg",
+                    "answer-weight"};
     spec.flags = {"help"};
     auto args = parse_args("model finetune", spec, argc, argv, first);
     if (!args) return usage_error(args.error().message);
@@ -208,6 +214,8 @@ int run_model_finetune(int argc, char** argv, int first) {
         if (!s) return usage_error(s.error().message);
     auto m = load_model_flag(*args);
     if (!m) return usage_error(model_error_message(m.error()));
+    o.answer_weight = m->info().recipe.answer_weight;
+    if (auto s = read_number(*args, "answer-weight", o.answer_weight); !s) return usage_error(s.error().message);
     auto corpus = load_corpus_flag(*args, m->info().corpus);
     if (!corpus) return usage_error(model_error_message(corpus.error()));
     if (auto s = model::validate_finetune(*m, *corpus, o); !s) return usage_error(model_error_message(s.error()));

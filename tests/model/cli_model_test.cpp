@@ -140,6 +140,12 @@ TEST(CliModel, BadInputIsOneLineAndExitTwo) {
     expect_usage_error({"model", "train", "--out", (dir / "x.rsmodel").string(), "--lr", "inf"}, "--lr");
     expect_usage_error({"model", "train", "--out", (dir / "x.rsmodel").string(), "--context", "16384", "--batch", "4096"},
                        "--context");
+    expect_usage_error({"model", "train", "--out", (dir / "x.rsmodel").string(), "--answer-weight", "0"}, "--answer-weight");
+    expect_usage_error({"model", "train", "--out", (dir / "x.rsmodel").string(), "--short-passkeys", "1.5"},
+                       "--short-passkeys");
+    expect_usage_error({"model", "finetune", "--out", (dir / "x.rsmodel").string(), "--method", "yarn", "--answer-weight",
+                        "nan"},
+                       "--answer-weight");
     expect_usage_error({"model", "train"}, "--out");
     expect_usage_error({"model", "train", "--out", "x", "--bogus", "1"}, "");
     expect_usage_error({"model", "finetune", "--out", (dir / "x.rsmodel").string()}, "--method");

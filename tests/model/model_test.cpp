@@ -277,6 +277,8 @@ TEST(Checkpoint, RoundTripKeepsEveryByteAndEveryWeight) {
     EXPECT_EQ(back->info().longrope->n_hat, 4);
     EXPECT_EQ(back->info().recipe.seed, 7u);
     EXPECT_EQ(back->info().steps, 200);
+    EXPECT_EQ(back->info().recipe.answer_weight, m.info().recipe.answer_weight);
+    EXPECT_EQ(back->info().recipe.short_passkey_fraction, m.info().recipe.short_passkey_fraction);
     auto a = m.weights()->named();
     auto b = back->weights()->named();
     ASSERT_EQ(a.size(), b.size());
@@ -286,6 +288,15 @@ TEST(Checkpoint, RoundTripKeepsEveryByteAndEveryWeight) {
     auto loaded = load_model(path.string());
     ASSERT_TRUE(loaded.ok()) << loaded.error().message;
     EXPECT_EQ(model_to_bytes(*loaded), bytes);
+}
+
+// A file written before the recipe had an answer weight and short passkey samples (the fuzzer's
+// seed) loads with the values it was trained with: weight 1, no short samples.
+TEST(Checkpoint, OlderFilesWithoutTheNewerRecipeFieldsLoad) {
+    auto m = load_model(std::string(ROPESCOPE_TEST_SOURCE_DIR) + "/fuzz/seeds/model/tiny.rsmodel");
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    EXPECT_EQ(m->info().recipe.answer_weight, 1.0);
+    EXPECT_EQ(m->info().recipe.short_passkey_fraction, 0.0);
 }
 
 // Rebuilds a file from a (possibly hostile) header and data, with a valid checksum, so that the

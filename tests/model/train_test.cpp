@@ -68,6 +68,12 @@ TEST(Train, ErrorsNameTheField) {
     EXPECT_EQ(e.field, "context");
     EXPECT_NE(e.message.find("MiB"), std::string::npos) << e.message;
     o = test::tiny_options();
+    o.recipe.answer_weight = 0.5;  // below 1 would weigh the answer less than the text
+    EXPECT_EQ(validate_training(test::small_corpus(), o).error().field, "answer_weight");
+    o = test::tiny_options();
+    o.recipe.short_passkey_fraction = std::nan("");
+    EXPECT_EQ(validate_training(test::small_corpus(), o).error().field, "short_passkey_fraction");
+    o = test::tiny_options();
     o.recipe.passkey_fraction = 0.5;  // 64 bytes cannot hold a passkey sample
     EXPECT_EQ(validate_training(test::small_corpus(), o).error().field, "train_context");
     Corpus tiny;

@@ -29,7 +29,7 @@ struct LoopConfig {
     double warmup_fraction = 0;
     double min_lr_fraction = 0;
     double weight_decay = 0;
-    double passkey_fraction = 0;
+    TrainRecipe passkey;  // passkey_fraction, short_passkey_fraction, answer_weight
     std::uint64_t seed = 0;
     const std::atomic<bool>* cancel = nullptr;
     std::function<void(const TrainProgress&)> progress;
@@ -56,27 +56,62 @@ double learning_rate_at(const LoopConfig& c, int step) {
     return c.learning_rate * (c.min_lr_fraction + (1 - c.min_lr_fraction) * 0.5 * (1 + std::cos(kPi * t)));
 }
 
-// One batch [batch, context + 1] of bytes: text windows and passkey samples.
-at::Tensor make_batch(const std::string& text, std::int64_t context, int batch, double passkey_fraction,
-                      std::mt19937_64& rng) {
-    auto tokens = at::empty({batch, context + 1}, at::kLong);
-    auto* out = tokens.data_ptr<std::int64_t>();
+// One batch of training rows: bytes [batch, context + 1] (text windows and passkey samples) and
+// the loss weight of every target [batch, context]: 1, and answer_weight on the targets that are a
+// passkey sample's answer digits (a handful of bytes per sample otherwise barely moves the loss).
+// Filler bytes of a short passkey sample: at most this many (a curriculum: nearby keys are easy to
+// find, so the copying circuit forms before it has to reach across the whole context).
+constexpr std::int64_t kShortPasskeyFiller = 48;
+
+struct Batch {
+    at::Tensor tokens;
+    at::Tensor weights;
+};
+
+// Copies `sample` into `row` at byte `at` and weighs its answer digits' targets.
+void put_sample(const PasskeySample& sample, std::int64_t at, std::int64_t* row, float* weights, double answer_weight) {
+    for (std::size_t i = 0; i < sample.text.size(); ++i) row[at + static_cast<std::int64_t>(i)] = static_cast<unsigned char>(sample.text[i]);
+    // Target t predicts byte t + 1: the answer's digits are targets answer_begin - 1 ...
+    for (int i = 0; i < kPasskeyDigits; ++i) weights[at + sample.answer_begin - 1 + i] = static_cast<float>(answer_weight);
+}
+
+Batch make_batch(const std::string& text, std::int64_t context, int batch, const TrainRecipe& r, std::mt19937_64& rng) {
+    Batch out{at::empty({batch, context + 1}, at::kLong), at::ones({batch, context}, at::kFloat)};
+    auto* tokens = out.tokens.data_ptr<std::int64_t>();
+    auto* weights = out.weights.data_ptr<float>();
     const std::int64_t span = static_cast<std::int64_t>(text.size()) - (context + 1);
     std::uniform_int_distribution<std::int64_t> start(0, span);
     std::uniform_real_distribution<double> coin(0, 1);
-    const std::int64_t needle_room = std::max<std::int64_t>(0, context + 1 - passkey_overhead());
+    const std::int64_t overhead = passkey_overhead();
+    const std::int64_t needle_room = std::max<std::int64_t>(0, context + 1 - overhead);
     std::uniform_int_distribution<std::int64_t> needle(0, needle_room);
+    std::uniform_int_distribution<std::int64_t> short_filler(0, kShortPasskeyFiller);
     for (int b = 0; b < batch; ++b) {
         const std::int64_t s = start(rng);
-        std::int64_t* row = out + b * (context + 1);
-        if (coin(rng) < passkey_fraction) {
-            const auto sample = make_passkey_sample(text, static_cast<std::size_t>(s), context + 1, needle(rng), rng);
-            for (std::int64_t i = 0; i <= context; ++i) row[i] = static_cast<unsigned char>(sample.text[i]);
+        std::int64_t* row = tokens + b * (context + 1);
+        float* row_weights = weights + b * context;
+        if (coin(rng) < r.passkey_fraction) {
+            if (coin(rng) < r.short_passkey_fraction) {
+                // Several short samples back to back (the last one takes what is left).
+                std::int64_t at = 0;
+                while (at < context + 1) {
+                    const std::int64_t left = context + 1 - at;
+                    const std::int64_t len =
+                        left < 2 * (overhead + 1) ? left : std::min(overhead + 1 + short_filler(rng), left - (overhead + 1));
+                    std::uniform_int_distribution<std::int64_t> where(0, len - overhead);
+                    const auto sample = make_passkey_sample(text, static_cast<std::size_t>(s + at), len, where(rng), rng);
+                    put_sample(sample, at, row, row_weights, r.answer_weight);
+                    at += len;
+                }
+            } else {
+                const auto sample = make_passkey_sample(text, static_cast<std::size_t>(s), context + 1, needle(rng), rng);
+                put_sample(sample, 0, row, row_weights, r.answer_weight);
+            }
         } else {
             for (std::int64_t i = 0; i <= context; ++i) row[i] = static_cast<unsigned char>(text[s + i]);
         }
     }
-    return tokens;
+    return out;
 }
 
 // Trains `w` in place (float32, gradients on) for c.steps steps on `text`.
@@ -100,16 +135,20 @@ TrainOutcome train_loop(ModelWeights& w, const std::string& text, const LoopConf
         const double lr = learning_rate_at(c, step);
         for (auto& group : optimizer.param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-        const auto batch = make_batch(text, c.context, c.batch, c.passkey_fraction, rng);
-        const auto inputs = batch.narrow(1, 0, c.context);
-        const auto targets = batch.narrow(1, 1, c.context);
+        const auto batch = make_batch(text, c.context, c.batch, c.passkey, rng);
+        const auto inputs = batch.tokens.narrow(1, 0, c.context);
+        const auto targets = batch.tokens.narrow(1, 1, c.context);
         optimizer.zero_grad();
         const auto logits = forward(w, inputs, c.rope);
-        auto loss = at::cross_entropy_loss(logits.reshape({-1, kVocabSize}), targets.reshape({-1}));
+        const auto per_byte = at::cross_entropy_loss(logits.reshape({-1, kVocabSize}), targets.reshape({-1}), {},
+                                                     at::Reduction::None);
+        // The optimised loss weighs the answer digits; the reported one is the plain mean per byte.
+        const auto flat_weights = batch.weights.reshape({-1});
+        auto loss = (per_byte * flat_weights).sum() / flat_weights.sum();
         loss.backward();
         clip_gradients(params, 1.0);
         optimizer.step();
-        out.losses.push_back(loss.item<double>());
+        out.losses.push_back(per_byte.mean().item<double>());
         out.steps_done = step + 1;
         out.seconds = seconds();
         out.tokens_per_second = static_cast<double>(out.steps_done) * c.batch * static_cast<double>(c.context) / std::max(out.seconds, 1e-9);
@@ -170,6 +209,8 @@ Status validate_training(const Corpus& corpus, const TrainOptions& o) {
     if (auto s = check_range("min_lr_fraction", r.min_lr_fraction, 0, 1); !s) return s;
     if (auto s = check_range("weight_decay", r.weight_decay, 0, 10); !s) return s;
     if (auto s = check_range("passkey_fraction", r.passkey_fraction, 0, 1); !s) return s;
+    if (auto s = check_range("answer_weight", r.answer_weight, 1, 1000); !s) return s;
+    if (auto s = check_range("short_passkey_fraction", r.short_passkey_fraction, 0, 1); !s) return s;
     if (auto s = check_range("threads", o.threads, 0, 256); !s) return s;
     if (r.passkey_fraction > 0 && o.shape.train_context + 1 < passkey_overhead() + 8)
         return Error{"train_context", "train_context is " + std::to_string(o.shape.train_context) +
@@ -196,7 +237,7 @@ Result<TrainOutcome> train_model(const Corpus& corpus, const TrainOptions& o) {
     c.warmup_fraction = o.recipe.warmup_fraction;
     c.min_lr_fraction = o.recipe.min_lr_fraction;
     c.weight_decay = o.recipe.weight_decay;
-    c.passkey_fraction = o.recipe.passkey_fraction;
+    c.passkey = o.recipe;
     c.seed = o.recipe.seed;
     c.cancel = o.cancel;
     c.progress = o.progress;
@@ -225,6 +266,7 @@ Status validate_finetune(const Model& model, const Corpus& corpus, const Finetun
     if (auto s = check_range("learning_rate", o.learning_rate, 0, 1, true); !s) return s;
     if (auto s = check_range("warmup_fraction", o.warmup_fraction, 0, 1); !s) return s;
     if (auto s = check_range("passkey_fraction", o.passkey_fraction, 0, 1); !s) return s;
+    if (auto s = check_range("answer_weight", o.answer_weight, 1, 1000); !s) return s;
     if (auto s = check_range("threads", o.threads, 0, 256); !s) return s;
     if (auto s = check_memory(shape, context, o.batch); !s) return s;
     if (auto t = rope_tables(shape, o.method, o.factor, 8); !t)
@@ -250,7 +292,9 @@ Result<TrainOutcome> finetune_model(const Model& model, const Corpus& corpus, co
     c.warmup_fraction = o.warmup_fraction;
     c.min_lr_fraction = 0.1;
     c.weight_decay = model.info().recipe.weight_decay;
-    c.passkey_fraction = o.passkey_fraction;
+    c.passkey.passkey_fraction = o.passkey_fraction;
+    c.passkey.short_passkey_fraction = 0;
+    c.passkey.answer_weight = o.answer_weight;
     c.seed = o.seed;
     c.cancel = o.cancel;
     c.progress = o.progress;

@@ -49,6 +49,8 @@ struct TrainRecipe {
     double min_lr_fraction = 0.1;     // cosine decay ends at this fraction of the peak
     double weight_decay = 0.1;        // AdamW decoupled weight decay
     double passkey_fraction = 0.25;   // fraction of each batch that is a passkey sample
+    double answer_weight = 1;         // loss weight of a passkey sample's answer digits (other bytes: 1)
+    double short_passkey_fraction = 0;  // share of passkey rows packed with short samples (<= 48 filler bytes)
     std::uint64_t seed = 1;           // weights, batches and passkeys all follow from it
 };
 

@@ -53,7 +53,7 @@ struct TrainOptions {
 // Checks shape, recipe, memory and that the corpus has enough training text. Errors name the
 // field (the CLI maps it to its flag): layers, d_model, heads, mlp_ratio, train_context,
 // rope_theta, steps, batch, learning_rate, warmup_fraction, weight_decay, passkey_fraction,
-// threads, corpus.
+// answer_weight, threads, corpus.
 Status validate_training(const Corpus& corpus, const TrainOptions& options);
 
 // Trains a new model from scratch on corpus.train (plain RoPE at train_context).
@@ -68,6 +68,7 @@ struct FinetuneOptions {
     double learning_rate = 1e-3;
     double warmup_fraction = 0.05;
     double passkey_fraction = 0.25;
+    double answer_weight = 1;              // loss weight of the passkey answer digits
     std::uint64_t seed = 1;
     int threads = 0;
     const std::atomic<bool>* cancel = nullptr;
@@ -75,7 +76,7 @@ struct FinetuneOptions {
 };
 
 // Checks the options against the model (fields: method, factor, context, steps, batch,
-// learning_rate, warmup_fraction, passkey_fraction, threads, corpus).
+// learning_rate, warmup_fraction, passkey_fraction, answer_weight, threads, corpus).
 Status validate_finetune(const Model& model, const Corpus& corpus, const FinetuneOptions& options);
 
 // Continues training a copy of `model` at the extended context with the method's frequencies and
