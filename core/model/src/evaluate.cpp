@@ -46,59 +46,76 @@ struct WindowsResult {
     std::vector<double> entropy;
 };
 
-// The windows of one (method, length) point, one forward pass each. Perplexity is the mean NLL on
-// positions [3T/4, T) of plain-text windows. With `passkey`, every window also hides a key near its
-// start and asks for it at the end: when the question fits in the last eighth (T >= 8 times its
-// length), in the same window, with the question itself left out of the perplexity; otherwise in
-// a separate window whose last layer only computes the five answer positions.
+// Windows evaluated in one batched forward pass: as many as fit this much estimated memory.
+constexpr std::size_t kBatchMemoryBytes = std::size_t{512} << 20;
+
+// The windows of one (method, length) point, in batches of windows (one forward pass each).
+// Perplexity is the mean NLL on positions [3T/4, T) of plain-text windows. With `passkey`, every
+// window also hides a key near its start and asks for it at the end: when the question fits in the
+// last eighth (T >= 8 times its length), in the same window, with the question itself left out of
+// the perplexity; otherwise in a separate window whose last layer only computes the five answer
+// positions.
 WindowsResult run_windows(const ModelWeights& w, const std::string& heldout, const RopeTables& rope,
                           std::int64_t T, int windows, bool passkey) {
     WindowsResult out;
     const std::int64_t from = 3 * T / 4;
     const bool combined = passkey && T >= 8 * passkey_question_bytes();
+    const int group = static_cast<int>(std::clamp<std::size_t>(kBatchMemoryBytes / std::max<std::size_t>(1, eval_memory_bytes(w.shape, T)), 1, 64));
     double nll_sum = 0;
     std::int64_t nll_count = 0;
     int right = 0;
     std::int64_t distance = 0;
     out.entropy.assign(w.layers.size(), 0.0);
-    auto answer_right = [&](const at::Tensor& logits, const std::string& text) {
-        // logits [1, n, 256] for the positions predicting text[T-4 .. T] (the five answer bytes).
-        const auto predicted = logits.narrow(1, logits.size(1) - kPasskeyDigits, kPasskeyDigits).argmax(-1);
+    // logits [n, k, 256] whose last five rows predict the answer digits of texts[r] (T + 1 bytes).
+    auto count_right = [&](const at::Tensor& logits, const std::vector<std::string>& texts) {
+        const auto predicted = logits.narrow(1, logits.size(1) - kPasskeyDigits, kPasskeyDigits).argmax(-1).contiguous();
         const auto* pr = predicted.data_ptr<std::int64_t>();
-        for (int i = 0; i < kPasskeyDigits; ++i)
-            if (pr[i] != static_cast<unsigned char>(text[static_cast<std::size_t>(T + 1 - kPasskeyDigits + i)])) return false;
-        return true;
-    };
-    for (int k = 0; k < windows; ++k) {
-        const std::size_t start = window_start(heldout.size(), T, k, windows);
-        std::mt19937_64 rng(static_cast<std::uint64_t>(T) * 1000003u + static_cast<std::uint64_t>(k));
-        std::uniform_int_distribution<std::int64_t> needle(0, std::max<std::int64_t>(0, T / 16));
-        std::string text;
-        std::int64_t score_end = T;  // positions [from, score_end) are scored
-        PasskeySample sample;
-        if (passkey) sample = make_passkey_sample(heldout, start, T + 1, needle(rng), rng);
-        if (combined) {
-            text = sample.text;
-            score_end = sample.question_begin - 1;  // the position predicting the question's first byte
-        } else {
-            text = heldout.substr(start, static_cast<std::size_t>(T + 1));
+        for (std::size_t r = 0; r < texts.size(); ++r) {
+            bool all = true;
+            for (int i = 0; i < kPasskeyDigits; ++i)
+                all = all && pr[static_cast<std::int64_t>(r) * kPasskeyDigits + i] ==
+                                 static_cast<unsigned char>(texts[r][static_cast<std::size_t>(T + 1 - kPasskeyDigits + i)]);
+            right += all;
         }
-        const auto tokens = bytes_to_tokens({text}, T + 1);
+    };
+    for (int k0 = 0; k0 < windows; k0 += group) {
+        const int n = std::min(group, windows - k0);
+        std::vector<std::string> texts, samples;
+        std::vector<std::int64_t> score_ends;  // per window: positions [from, score_end) are scored
+        for (int k = k0; k < k0 + n; ++k) {
+            const std::size_t start = window_start(heldout.size(), T, k, windows);
+            std::mt19937_64 rng(static_cast<std::uint64_t>(T) * 1000003u + static_cast<std::uint64_t>(k));
+            std::uniform_int_distribution<std::int64_t> needle(0, std::max<std::int64_t>(0, T / 16));
+            PasskeySample sample;
+            if (passkey) {
+                sample = make_passkey_sample(heldout, start, T + 1, needle(rng), rng);
+                distance += sample.distance();
+            }
+            if (combined) {
+                texts.push_back(sample.text);
+                score_ends.push_back(sample.question_begin - 1);  // the position predicting the question's first byte
+            } else {
+                texts.push_back(heldout.substr(start, static_cast<std::size_t>(T + 1)));
+                score_ends.push_back(T);
+                if (passkey) samples.push_back(sample.text);
+            }
+        }
+        const auto tokens = bytes_to_tokens(texts, T + 1);
         ForwardStats stats;
         const auto logits = forward(w, tokens.narrow(1, 0, T), rope, from, kQueryChunk, &stats);
-        const auto scored = logits.narrow(1, 0, score_end - from).reshape({-1, kVocabSize}).to(at::kDouble);
-        const auto targets = tokens.narrow(1, from + 1, score_end - from).reshape({-1});
-        nll_sum += at::cross_entropy_loss(scored, targets, {}, at::Reduction::Sum).item<double>();
-        nll_count += score_end - from;
-        for (std::size_t l = 0; l < stats.attention_entropy.size(); ++l) out.entropy[l] += stats.attention_entropy[l];
-        if (passkey) {
-            distance += sample.distance();
-            if (combined) {
-                right += answer_right(logits, text);
-            } else {
-                const auto pk = bytes_to_tokens({sample.text}, T + 1);
-                right += answer_right(forward(w, pk.narrow(1, 0, T), rope, T - kPasskeyDigits, kQueryChunk), sample.text);
-            }
+        for (int r = 0; r < n; ++r) {
+            const std::int64_t count = score_ends[static_cast<std::size_t>(r)] - from;
+            const auto scored = logits[r].narrow(0, 0, count).to(at::kDouble);
+            const auto targets = tokens[r].narrow(0, from + 1, count);
+            nll_sum += at::cross_entropy_loss(scored, targets, {}, at::Reduction::Sum).item<double>();
+            nll_count += count;
+        }
+        // The forward pass averages the entropy over the batch; weigh it by the windows it holds.
+        for (std::size_t l = 0; l < stats.attention_entropy.size(); ++l) out.entropy[l] += stats.attention_entropy[l] * n;
+        if (combined) count_right(logits, texts);
+        if (!samples.empty()) {
+            const auto pk = bytes_to_tokens(samples, T + 1);
+            count_right(forward(w, pk.narrow(1, 0, T), rope, T - kPasskeyDigits, kQueryChunk), samples);
         }
     }
     out.perplexity = std::exp(nll_sum / static_cast<double>(std::max<std::int64_t>(1, nll_count)));
@@ -183,6 +200,13 @@ Result<EvalReport> evaluate_model(const Model& model, const std::string& heldout
     report.train_context = shape.train_context;
     const int total = static_cast<int>(methods.size() * lengths.size());
     int done = 0;
+    struct Measured {
+        std::int64_t length;
+        int windows;
+        RopeTables rope;
+        WindowsResult result;
+    };
+    std::vector<Measured> measured;
     for (const auto& method : methods) {
         for (const auto T : lengths) {
             if (o.cancel && o.cancel->load()) {
@@ -198,7 +222,15 @@ Result<EvalReport> evaluate_model(const Model& model, const std::string& heldout
             p.factor = s;
             p.length = T;
             p.windows = windows_for(shape, T, o.windows);
-            const auto r = run_windows(w, heldout, *rope, T, p.windows, o.passkey);
+            // Methods whose tables are identical at this length (every method at s = 1) share
+            // one measurement.
+            const WindowsResult* same = nullptr;
+            for (const auto& m : measured)
+                if (m.length == T && m.windows == p.windows && m.rope.softmax_scale == rope->softmax_scale &&
+                    at::equal(m.rope.cos, rope->cos) && at::equal(m.rope.sin, rope->sin))
+                    same = &m.result;
+            if (!same) measured.push_back({T, p.windows, *rope, run_windows(w, heldout, *rope, T, p.windows, o.passkey)});
+            const auto& r = same ? *same : measured.back().result;
             p.perplexity = r.perplexity;
             p.attention_entropy = r.entropy;
             p.passkey_accuracy = r.passkey_accuracy;

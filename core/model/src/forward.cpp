@@ -27,9 +27,10 @@ at::Tensor causal_attention(const at::Tensor& q, const at::Tensor& k, const at::
         auto vb = v.narrow(2, 0, keys);
         auto scores = at::matmul(qb, kb.transpose(-2, -1));
         scores.mul_(scale);  // in place: matmul's backward needs its inputs, not its output
-        // Query row r (position q0 + a + r) may not see key j > q0 + a + r.
-        auto mask = at::ones({b - a, keys}, q.options().dtype(at::kBool)).triu(q0 + a + 1);
-        scores.masked_fill_(mask, kMasked);
+        // Query row r (position q0 + a + r) may not see key j > q0 + a + r: only keys in the
+        // block's own span [q0 + a, q0 + b) can be in its future, so only they are masked.
+        auto mask = at::ones({b - a, b - a}, q.options().dtype(at::kBool)).triu(1);
+        scores.narrow(-1, q0 + a, b - a).masked_fill_(mask, kMasked);
         // Entropy only for blocks holding queries at or past entropy_from:
         // H = logsumexp(s) - sum_j p_j s_j (masked scores are finite, their p_j exactly 0).
         const std::int64_t first = std::max<std::int64_t>(0, entropy_from - q0 - a);
