@@ -4,6 +4,7 @@
 #   state     state.json and the GUI's state file (view, panel settings); seeds: tests/fuzz/seeds/state
 #   import    HF JSON, vLLM arguments, llama.cpp flags (convert --from, paste); tests/fuzz/seeds/import
 #   cli_args  the CLI's argument parser and shared flags; tests/fuzz/seeds/cli_args
+#   model     the .rsmodel loader (core/model's file format, no LibTorch); tests/fuzz/seeds/model
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 30 s, every target)
 # A crash, hang, leak or sanitizer report fails the run, and the input that caused it is copied to
 # tests/fuzz/regressions/TARGET/ (commit it: ctest replays it from then on). Skips, with a
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(config state import cli_args)
+[ ${#targets[@]} -eq 0 ] && targets=(config state import cli_args model)
 if ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz: clang++ not found; skipping the fuzz targets (install clang and libclang-rt-dev)"; exit 0
 fi
