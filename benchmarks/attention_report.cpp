@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "eigen_peer.h"
+#include "rotated_keys_peer.h"
 #include "peak_flops.h"
 #include "ropescope/attention.h"
 #include "ropescope/rope.h"
@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
                 "err fast", "err eigen");
 
     AttentionEngine engine;
-    bench::EigenPeer peer;
+    bench::RotatedKeysPeer peer;
     std::vector<float> fast_logits;
     for (const ContentModel content : opt.contents) {
         for (const std::int64_t keys : opt.keys) {
@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
             if (opt.eigen)  // seconds per run at 1M keys: best of fewer runs there
                 for (int r = 0; r < (keys >= 1048576 ? 1 : std::min(opt.repeats, 3)); ++r) {
                     const auto start = Clock::now();
-                    bench::eigen_attention(rope, *inputs, o.first_key, keys, peer);
+                    bench::rotated_keys_attention(rope, *inputs, o.first_key, keys, peer);
                     eigen.add(since_ms(start));
                 }
             double err_fast = NAN, err_eigen = NAN;

@@ -1,11 +1,11 @@
-#include "eigen_peer.h"
+#include "rotated_keys_peer.h"
 
 #include <cmath>
 
 namespace ropescope::bench {
 
-void eigen_attention(const RopeResult& rope, const AttentionInputs& in, std::int64_t first_key,
-                     std::int64_t num_keys, EigenPeer& peer) {
+void rotated_keys_attention(const RopeResult& rope, const AttentionInputs& in, std::int64_t first_key,
+                            std::int64_t num_keys, RotatedKeysPeer& peer) {
     const Eigen::Index n = num_keys, pairs = rope.num_pairs();
     const Eigen::Index dim = static_cast<Eigen::Index>(in.query.size());
     // Angles n * theta_i (LongRoPE: original frequencies below n_hat), then cos and sin.
