@@ -120,16 +120,29 @@ std::string entropy_text(const std::vector<double>& e) {
     return s;
 }
 
+// "17/4/2/8/6": per-digit passkey accuracy in percent ("-" without the passkey test).
+std::string digits_text(const std::vector<double>& d) {
+    if (d.empty()) return "-";
+    std::string s;
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%s%.0f", i ? "/" : "", 100 * d[i]);
+        s += buf;
+    }
+    return s;
+}
+
 void print_text(const model::EvalReport& r, const model::Model& m, const model::Corpus& c, const std::string& path) {
     const auto& s = m.shape();
     std::printf("model %s: %d layers, d_model %d, %d heads, L = %lld; held-out text: %s (%zu bytes)\n", path.c_str(),
                 s.layers, s.d_model, s.heads, static_cast<long long>(s.train_context), c.name.c_str(), c.heldout.size());
-    std::printf("%-14s %7s %7s %11s %8s %9s  %s\n", "method", "factor", "length", "perplexity", "passkey", "distance",
-                "entropy per layer (nats)");
+    std::printf("%-14s %7s %7s %11s %8s %9s %-19s  %s\n", "method", "factor", "length", "perplexity", "passkey",
+                "distance", "per digit (%)", "entropy per layer (nats)");
     for (const auto& p : r.results)
-        std::printf("%-14s %7s %7lld %11.3f %7.0f%% %9lld  %s\n", p.method.c_str(), format_number(p.factor).c_str(),
+        std::printf("%-14s %7s %7lld %11.3f %7.0f%% %9lld %-19s  %s\n", p.method.c_str(), format_number(p.factor).c_str(),
                     static_cast<long long>(p.length), p.perplexity, 100 * p.passkey_accuracy,
-                    static_cast<long long>(p.passkey_distance), entropy_text(p.attention_entropy).c_str());
+                    static_cast<long long>(p.passkey_distance), digits_text(p.passkey_digit_accuracy).c_str(),
+                    entropy_text(p.attention_entropy).c_str());
     std::printf("%zu points in %.1f s\n", r.results.size(), r.seconds);
 }
 

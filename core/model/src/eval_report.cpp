@@ -21,6 +21,7 @@ nlohmann::json eval_report_to_json(const EvalReport& r, std::uint64_t checksum) 
                            {"perplexity", p.perplexity},
                            {"passkey_accuracy", p.passkey_accuracy},
                            {"passkey_distance", p.passkey_distance},
+                           {"passkey_digit_accuracy", p.passkey_digit_accuracy},
                            {"attention_entropy", p.attention_entropy},
                            {"windows", p.windows}});
     nlohmann::json j = {{"train_context", r.train_context}, {"results", results}, {"seconds", r.seconds}};
@@ -53,6 +54,9 @@ Result<EvalReport> eval_report_from_json(const nlohmann::json& j, std::uint64_t*
         }
         if (e.contains("passkey_distance") && e["passkey_distance"].is_number_integer())
             p.passkey_distance = e["passkey_distance"].get<std::int64_t>();
+        if (e.contains("passkey_digit_accuracy") && e["passkey_digit_accuracy"].is_array())
+            for (const auto& v : e["passkey_digit_accuracy"])
+                if (v.is_number() && std::isfinite(v.get<double>())) p.passkey_digit_accuracy.push_back(v.get<double>());
         if (e.contains("windows") && e["windows"].is_number_integer()) p.windows = e["windows"].get<int>();
         if (e.contains("attention_entropy") && e["attention_entropy"].is_array())
             for (const auto& v : e["attention_entropy"])

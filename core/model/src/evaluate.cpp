@@ -43,6 +43,7 @@ struct WindowsResult {
     double perplexity = 0;
     double passkey_accuracy = 0;
     std::int64_t passkey_distance = 0;
+    std::vector<double> digit_accuracy;
     std::vector<double> entropy;
 };
 
@@ -64,6 +65,7 @@ WindowsResult run_windows(const ModelWeights& w, const std::string& heldout, con
     double nll_sum = 0;
     std::int64_t nll_count = 0;
     int right = 0;
+    std::vector<int> digit_right(kPasskeyDigits, 0);
     std::int64_t distance = 0;
     out.entropy.assign(w.layers.size(), 0.0);
     // logits [n, k, 256] whose last five rows predict the answer digits of texts[r] (T + 1 bytes).
@@ -72,9 +74,12 @@ WindowsResult run_windows(const ModelWeights& w, const std::string& heldout, con
         const auto* pr = predicted.data_ptr<std::int64_t>();
         for (std::size_t r = 0; r < texts.size(); ++r) {
             bool all = true;
-            for (int i = 0; i < kPasskeyDigits; ++i)
-                all = all && pr[static_cast<std::int64_t>(r) * kPasskeyDigits + i] ==
-                                 static_cast<unsigned char>(texts[r][static_cast<std::size_t>(T + 1 - kPasskeyDigits + i)]);
+            for (int i = 0; i < kPasskeyDigits; ++i) {
+                const bool ok = pr[static_cast<std::int64_t>(r) * kPasskeyDigits + i] ==
+                                static_cast<unsigned char>(texts[r][static_cast<std::size_t>(T + 1 - kPasskeyDigits + i)]);
+                digit_right[static_cast<std::size_t>(i)] += ok;
+                all = all && ok;
+            }
             right += all;
         }
     };
@@ -123,6 +128,7 @@ WindowsResult run_windows(const ModelWeights& w, const std::string& heldout, con
     if (passkey) {
         out.passkey_accuracy = static_cast<double>(right) / windows;
         out.passkey_distance = distance / windows;
+        for (const int d : digit_right) out.digit_accuracy.push_back(static_cast<double>(d) / windows);
     }
     return out;
 }
@@ -235,6 +241,7 @@ Result<EvalReport> evaluate_model(const Model& model, const std::string& heldout
             p.attention_entropy = r.entropy;
             p.passkey_accuracy = r.passkey_accuracy;
             p.passkey_distance = r.passkey_distance;
+            p.passkey_digit_accuracy = r.digit_accuracy;
             report.results.push_back(std::move(p));
             if (o.progress) o.progress(++done, total);
         }

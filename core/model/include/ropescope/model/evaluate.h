@@ -45,6 +45,8 @@ struct EvalPoint {
     double perplexity = 0;               // exp(mean NLL per byte) on positions [3T/4, T) of each window
     double passkey_accuracy = 0;         // fraction of windows whose five key digits were all predicted
     std::int64_t passkey_distance = 0;   // mean distance from the stated key to the question
+    std::vector<double> passkey_digit_accuracy;  // per answer digit: fraction of windows predicting it
+                                                 // (chance is about 0.1: tells whether any copying happens)
     std::vector<double> attention_entropy;  // per layer: mean entropy (nats) of the scored queries' attention
     int windows = 0;
 };
