@@ -76,6 +76,7 @@ std::string model_flag_for_field(const std::string& field) {
         {"learning_rate", "--lr"},      {"warmup_fraction", "--warmup"}, {"min_lr_fraction", "--min-lr"},
         {"weight_decay", "--weight-decay"}, {"passkey_fraction", "--passkey-fraction"},
         {"answer_weight", "--answer-weight"}, {"short_passkey_fraction", "--short-passkeys"},
+        {"copy_fraction", "--copy-fraction"}, {"copy_warmup_steps", "--copy-warmup"},
         {"threads", "--threads"},       {"corpus", "--corpus"},         {"model", "--model"},
         {"method", "--method"},         {"lengths", "--lengths"},       {"factor", "--factor"},
         {"windows", "--windows"},       {"population", "--population"}, {"iterations", "--iterations"},
@@ -145,6 +146,7 @@ int run_model_info(int argc, char** argv, int first) {
                             {"heads", s.heads},
                             {"head_dim", s.head_dim()},
                             {"mlp_ratio", s.mlp_ratio},
+                            {"smear_keys", s.smear_keys},
                             {"vocab_size", model::kVocabSize},
                             {"parameters", model::parameter_count(s)},
                             {"train_context", s.train_context},
@@ -157,6 +159,8 @@ int run_model_info(int argc, char** argv, int first) {
                             {"passkey_fraction", info.recipe.passkey_fraction},
                             {"answer_weight", info.recipe.answer_weight},
                             {"short_passkey_fraction", info.recipe.short_passkey_fraction},
+                            {"copy_fraction", info.recipe.copy_fraction},
+                            {"copy_warmup_steps", info.recipe.copy_warmup_steps},
                             {"final_loss", info.final_loss},
                             {"train_seconds", info.train_seconds},
                             {"threads", info.threads}};
@@ -173,8 +177,8 @@ int run_model_info(int argc, char** argv, int first) {
         std::printf("%s\n", j.dump(2).c_str());
         return kExitOk;
     }
-    std::printf("model: %d layers, d_model %d, %d heads (head_dim %d), MLP %dx, byte vocabulary (256), %lld parameters\n",
-                s.layers, s.d_model, s.heads, s.head_dim(), s.mlp_ratio,
+    std::printf("model: %d layers, d_model %d, %d heads (head_dim %d%s), MLP %dx, byte vocabulary (256), %lld parameters\n",
+                s.layers, s.d_model, s.heads, s.head_dim(), s.smear_keys ? ", smeared keys" : "", s.mlp_ratio,
                 static_cast<long long>(model::parameter_count(s)));
     std::printf("train_context %lld, rope_theta %s\n", static_cast<long long>(s.train_context),
                 format_number(s.rope_theta).c_str());

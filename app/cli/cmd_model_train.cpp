@@ -16,9 +16,10 @@ namespace ropescope::cli {
 namespace {
 
 constexpr const char* kTrainHelp = R"(Usage: ropescope-cli model train --out FILE [--corpus PATH] [--layers N] [--d-model N]
-                                [--heads N] [--mlp-ratio N] [--context L] [--rope-theta B]
+                                [--heads N] [--mlp-ratio N] [--smear-keys 0|1] [--context L] [--rope-theta B]
                                 [--batch N] [--steps N] [--lr X] [--warmup F] [--weight-decay X]
                                 [--passkey-fraction F] [--short-passkeys F] [--answer-weight W]
+                                [--copy-fraction F] [--copy-warmup N]
                                 [--seed S] [--threads T] [--format text|json] [--svg FILE]
 
 Trains a decoder-only RoPE transformer from scratch on CPU (LibTorch): byte tokens, pre-norm
@@ -33,6 +34,8 @@ losses. Progress (loss, tokens/s) goes to stderr once a second; Ctrl+C stops wit
   --d-model N             residual width (default 128)
   --heads N               attention heads, d_model / heads must be even (default 4)
   --mlp-ratio N           MLP width in multiples of d_model (default 4)
+  --smear-keys 0|1        1: every key mixed with the previous position's by a learned gate per
+                          head, which lets copying (passkey retrieval) form fast (default 0)
   --context L             training context L (default 256)
   --rope-theta B          RoPE base (default 10000)
   --batch N               sequences per step (default 16)
@@ -43,6 +46,9 @@ losses. Progress (loss, tokens/s) goes to stderr once a second; Ctrl+C stops wit
   --passkey-fraction F    share of each batch that is a passkey sample (default 0.25)
   --short-passkeys F      share of passkey rows packed with short samples (default 0)
   --answer-weight W       loss weight of the passkey answer digits, 1 to 1000 (default 1)
+  --copy-fraction F       share of each batch that is a random string repeated, which teaches
+                          copying (induction heads) fast (default 0)
+  --copy-warmup N         the first N of the steps train on copy rows only (default 0)
   --seed S                seed of weights, batches and passkeys (default 1)
   --threads T             compute threads (default: all cores)
   --format text|json      json prints {"steps", "final_loss", "tokens_per_second", "seconds"}
@@ -132,7 +138,7 @@ int run_model_train(int argc, char** argv, int first) {
     ArgSpec spec;
     spec.options = {"out",   "corpus", "layers", "d-model", "heads",        "mlp-ratio", "context", "rope-theta",
                     "batch", "steps",  "lr",     "warmup",  "weight-decay", "passkey-fraction",     "seed",
-                    "threads", "format", "svg", "answer-weight", "short-passkeys"};
+                    "threads", "format", "svg", "answer-weight", "short-passkeys", "copy-fraction", "copy-warmup", "smear-keys"};
     spec.flags = {"help"};
     auto args = parse_args("model train", spec, argc, argv, first);
     if (!args) return usage_error(args.error().message);
@@ -151,6 +157,7 @@ int run_model_train(int argc, char** argv, int first) {
         read_integer(*args, "d-model", 8, model::kMaxDModel, o.shape.d_model),
         read_integer(*args, "heads", 1, model::kMaxHeads, o.shape.heads),
         read_integer(*args, "mlp-ratio", 1, model::kMaxMlpRatio, o.shape.mlp_ratio),
+        read_integer(*args, "smear-keys", 0, 1, o.shape.smear_keys),
         read_integer(*args, "context", 8, model::kMaxTrainContext, o.shape.train_context),
         read_number(*args, "rope-theta", o.shape.rope_theta),
         read_integer(*args, "batch", 1, 4096, o.recipe.batch),
@@ -161,6 +168,8 @@ int run_model_train(int argc, char** argv, int first) {
         read_number(*args, "passkey-fraction", o.recipe.passkey_fraction),
         read_number(*args, "answer-weight", o.recipe.answer_weight),
         read_number(*args, "short-passkeys", o.recipe.short_passkey_fraction),
+        read_number(*args, "copy-fraction", o.recipe.copy_fraction),
+        read_integer(*args, "copy-warmup", 0, 10000000, o.recipe.copy_warmup_steps),
         read_integer(*args, "seed", 0, std::int64_t{1} << 62, o.recipe.seed),
         read_integer(*args, "threads", 1, 256, o.threads)};
     for (const auto& s : reads)

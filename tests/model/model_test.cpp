@@ -297,6 +297,9 @@ TEST(Checkpoint, OlderFilesWithoutTheNewerRecipeFieldsLoad) {
     ASSERT_TRUE(m.ok()) << m.error().message;
     EXPECT_EQ(m->info().recipe.answer_weight, 1.0);
     EXPECT_EQ(m->info().recipe.short_passkey_fraction, 0.0);
+    EXPECT_EQ(m->info().recipe.copy_fraction, 0.0);
+    EXPECT_EQ(m->info().recipe.copy_warmup_steps, 0);
+    EXPECT_FALSE(m->shape().smear_keys);
 }
 
 // Rebuilds a file from a (possibly hostile) header and data, with a valid checksum, so that the
@@ -335,6 +338,38 @@ void expect_refused(const std::string& bytes, const std::string& expect, const c
     EXPECT_EQ(r.error().message.rfind("bad.rsmodel: ", 0), 0u) << r.error().message;
     EXPECT_EQ(r.error().message.find('\n'), std::string::npos) << r.error().message;
     EXPECT_NE(r.error().message.find(expect), std::string::npos) << what << ": " << r.error().message;
+}
+
+// Smeared keys add one gate tensor per layer; the flag, the gates and the copy recipe round-trip.
+TEST(Checkpoint, SmearedKeysAndTheCopyRecipeRoundTrip) {
+    ModelShape shape;
+    shape.layers = 2;
+    shape.d_model = 16;
+    shape.heads = 2;
+    shape.train_context = 16;
+    shape.smear_keys = true;
+    auto m = init_model(shape, 4);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(parameter_count(shape), [&] {
+        ModelShape plain = shape;
+        plain.smear_keys = false;
+        return parameter_count(plain) + 2 * 2;
+    }());
+    m->mutable_info().recipe.copy_fraction = 0.25;
+    m->mutable_info().recipe.copy_warmup_steps = 40;
+    const std::string bytes = model_to_bytes(*m);
+    auto back = model_from_bytes(bytes, "mem");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_TRUE(back->shape().smear_keys);
+    EXPECT_EQ(back->info().recipe.copy_fraction, 0.25);
+    EXPECT_EQ(back->info().recipe.copy_warmup_steps, 40);
+    EXPECT_EQ(model_to_bytes(*back), bytes);
+    // A smear_keys that is not a boolean is refused with one line naming it.
+    auto parts = split(bytes);
+    parts.header["shape"]["smear_keys"] = 1;
+    auto bad = model_from_bytes(build_file(parts.header.dump(), parts.data), "bad.rsmodel");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("smear_keys"), std::string::npos) << bad.error().message;
 }
 
 TEST(Checkpoint, EveryCorruptFileGetsOneLineAndNoAllocation) {

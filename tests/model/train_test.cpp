@@ -9,6 +9,7 @@
 #include "model_test_util.h"
 #include "ropescope/model/evaluate.h"
 #include "ropescope/model/model_search.h"
+#include "train_batch.h"
 #include "weights.h"
 
 namespace ropescope::model {
@@ -74,6 +75,15 @@ TEST(Train, ErrorsNameTheField) {
     o.recipe.short_passkey_fraction = std::nan("");
     EXPECT_EQ(validate_training(test::small_corpus(), o).error().field, "short_passkey_fraction");
     o = test::tiny_options();
+    o.recipe.copy_fraction = 0.8;
+    o.recipe.passkey_fraction = 0.5;
+    const auto shares = validate_training(test::small_corpus(), o).error();
+    EXPECT_EQ(shares.field, "copy_fraction");
+    EXPECT_NE(shares.message.find("at most 1"), std::string::npos) << shares.message;
+    o = test::tiny_options(100);
+    o.recipe.copy_warmup_steps = 101;
+    EXPECT_EQ(validate_training(test::small_corpus(), o).error().field, "copy_warmup_steps");
+    o = test::tiny_options();
     o.recipe.passkey_fraction = 0.5;  // 64 bytes cannot hold a passkey sample
     EXPECT_EQ(validate_training(test::small_corpus(), o).error().field, "train_context");
     Corpus tiny;
@@ -83,9 +93,13 @@ TEST(Train, ErrorsNameTheField) {
 }
 
 // Central finite differences on the double-precision model against autograd, through the
-// rotary embedding, the chunked causal attention and the tied output layer.
-TEST(Train, GradientsMatchFiniteDifferences) {
+// rotary embedding, the chunked causal attention and the tied output layer; with smeared keys, also
+// through the smear gates.
+class Gradients : public ::testing::TestWithParam<bool> {};
+
+TEST_P(Gradients, MatchFiniteDifferences) {
     ModelShape shape;
+    shape.smear_keys = GetParam();
     shape.layers = 2;
     shape.d_model = 16;
     shape.heads = 2;
@@ -127,6 +141,88 @@ TEST(Train, GradientsMatchFiniteDifferences) {
         }
     }
     EXPECT_EQ(checked, 3 * static_cast<int>(w.named().size()));
+    EXPECT_EQ(w.named().size(), shape.smear_keys ? 25u : 23u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Train, Gradients, ::testing::Values(false, true),
+                         [](const auto& param_info) { return param_info.param ? "SmearedKeys" : "PlainKeys"; });
+
+// ---------------------------------------------------------------------------------------------
+// Training batches
+
+std::string row_text(const at::Tensor& tokens, std::int64_t row) {
+    std::string s;
+    for (std::int64_t i = 0; i < tokens.size(1); ++i) s.push_back(static_cast<char>(tokens[row][i].item<std::int64_t>()));
+    return s;
+}
+
+// The answer weight sits on exactly the five targets that predict the answer digits (target t
+// predicts byte t + 1), and those digits are the key stated earlier in the row.
+TEST(Batch, AnswerWeightSitsOnTheTargetsOfTheAnswerDigits) {
+    TrainRecipe r;
+    r.passkey_fraction = 1;
+    r.answer_weight = 7;
+    std::mt19937_64 rng(3);
+    const auto b = make_batch(test::small_corpus().train, 256, 4, r, rng);
+    ASSERT_EQ(b.tokens.size(0), 4);
+    EXPECT_EQ(b.copy_tokens.size(0), 0);
+    for (std::int64_t row = 0; row < 4; ++row) {
+        const auto text = row_text(b.tokens, row);
+        ASSERT_EQ(text.size(), 257u);
+        const std::string key = text.substr(252, 5);
+        EXPECT_NE(text.find("The pass key is " + key + "."), std::string::npos) << text;
+        for (std::int64_t t = 0; t < 256; ++t)
+            EXPECT_EQ(b.weights[row][t].item<float>(), t >= 251 ? 7.0f : 1.0f) << "row " << row << " target " << t;
+    }
+}
+
+// A copy row is a random string repeated with its period; at context 256 it becomes short rows,
+// whose first copy (unpredictable) has weight 0 and the rest weight 1.
+TEST(Batch, CopyRowsRepeatAStringAndDoNotScoreItsFirstCopy) {
+    TrainRecipe r;
+    r.passkey_fraction = 0;
+    r.copy_fraction = 1;
+    std::mt19937_64 rng(5);
+    const auto b = make_batch(test::small_corpus().train, 256, 2, r, rng);
+    EXPECT_EQ(b.tokens.size(0), 0);
+    ASSERT_EQ(b.copy_tokens.size(0), 2 * (257 / kCopyRowBytes));
+    ASSERT_EQ(b.copy_tokens.size(1), kCopyRowBytes);
+    for (std::int64_t row = 0; row < b.copy_tokens.size(0); ++row) {
+        std::int64_t unscored = 0;
+        while (unscored < kCopyRowBytes - 1 && b.copy_weights[row][unscored].item<float>() == 0) ++unscored;
+        const std::int64_t period = unscored + 1;
+        EXPECT_GE(period, kCopyMin);
+        EXPECT_LE(period, kCopyMax);
+        const auto text = row_text(b.copy_tokens, row);
+        for (std::int64_t i = period; i < kCopyRowBytes; ++i) EXPECT_EQ(text[i], text[i - period]) << row << " " << i;
+        for (std::int64_t t = unscored; t < kCopyRowBytes - 1; ++t) EXPECT_EQ(b.copy_weights[row][t].item<float>(), 1.0f);
+    }
+    // A context too short for two short rows keeps the copy rows at full length.
+    const auto small = make_batch(test::small_corpus().train, 64, 3, r, rng);
+    EXPECT_EQ(small.tokens.size(0), 3);
+    EXPECT_EQ(small.copy_tokens.size(0), 0);
+}
+
+// Without copy rows (every recipe made before them) the batches are drawn exactly as before:
+// the passkey rows are a quarter of the rows on average, and no row is dropped.
+TEST(Batch, MixesTextPasskeyAndCopyRowsByTheirShares) {
+    TrainRecipe r;
+    r.passkey_fraction = 0.25;
+    r.copy_fraction = 0.25;
+    std::mt19937_64 rng(8);
+    int main_rows = 0, short_rows = 0, passkey_rows = 0;
+    for (int k = 0; k < 50; ++k) {
+        const auto b = make_batch(test::small_corpus().train, 256, 16, r, rng);
+        main_rows += static_cast<int>(b.tokens.size(0));
+        short_rows += static_cast<int>(b.copy_tokens.size(0));
+        for (std::int64_t row = 0; row < b.tokens.size(0); ++row)
+            passkey_rows += row_text(b.tokens, row).find("What is the pass key?") != std::string::npos;
+    }
+    const int copy_rows = short_rows / static_cast<int>(257 / kCopyRowBytes);
+    EXPECT_EQ(main_rows + copy_rows, 800);
+    // 800 rows, each share 0.25: 200 expected, standard deviation about 12.
+    EXPECT_NEAR(copy_rows, 200, 60);
+    EXPECT_NEAR(passkey_rows, 200, 60);
 }
 
 // ---------------------------------------------------------------------------------------------

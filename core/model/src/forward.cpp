@@ -69,6 +69,12 @@ at::Tensor forward(const ModelWeights& w, const at::Tensor& tokens, const RopeTa
         auto h = at::layer_norm(x, {d}, l.norm1_weight, l.norm1_bias, 1e-5);
         auto qkv = at::linear(h, l.qkv).view({B, T, 3, H, hd}).permute({2, 0, 3, 1, 4});
         auto q = qkv[0], k = qkv[1], v = qkv[2];
+        if (s.smear_keys && T > 1) {
+            // k_i + sigmoid(g_h) (k_{i-1} - k_i) per head h; position 0 has no predecessor.
+            const auto gate = at::sigmoid(l.smear).view({1, H, 1, 1});
+            const auto previous = at::cat({k.narrow(2, 0, 1), k.narrow(2, 0, T - 1)}, 2);
+            k = k + gate * (previous - k);
+        }
         q = q * cos + rotate_half(q) * sin;
         k = k * cos + rotate_half(k) * sin;
         std::int64_t q0 = 0;

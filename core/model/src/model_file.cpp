@@ -46,7 +46,7 @@ json header_json(const ModelInfo& info) {
     json h = {{"format", "ropescope-model"},
               {"version", 1},
               {"vocab_size", kVocabSize},
-              {"shape", {{"layers", s.layers}, {"d_model", s.d_model}, {"heads", s.heads}, {"mlp_ratio", s.mlp_ratio}}},
+              {"shape", {{"layers", s.layers}, {"d_model", s.d_model}, {"heads", s.heads}, {"mlp_ratio", s.mlp_ratio}, {"smear_keys", s.smear_keys}}},
               {"train_context", s.train_context},
               {"rope_theta", s.rope_theta},
               {"recipe",
@@ -58,7 +58,9 @@ json header_json(const ModelInfo& info) {
                 {"weight_decay", r.weight_decay},
                 {"passkey_fraction", r.passkey_fraction},
                 {"answer_weight", r.answer_weight},
-                {"short_passkey_fraction", r.short_passkey_fraction}}},
+                {"short_passkey_fraction", r.short_passkey_fraction},
+                {"copy_fraction", r.copy_fraction},
+                {"copy_warmup_steps", r.copy_warmup_steps}}},
               {"seed", r.seed},
               {"corpus", info.corpus},
               {"steps", info.steps},
@@ -147,6 +149,7 @@ TensorLayout expected_tensors(const ModelShape& s) {
         out.push_back({p + "norm1.weight", {d}});
         out.push_back({p + "norm1.bias", {d}});
         out.push_back({p + "qkv", {3 * d, d}});
+        if (s.smear_keys) out.push_back({p + "smear", {s.heads}});
         out.push_back({p + "proj", {d, d}});
         out.push_back({p + "norm2.weight", {d}});
         out.push_back({p + "norm2.bias", {d}});
@@ -206,6 +209,12 @@ Result<ModelFile> model_file_from_bytes(std::string_view bytes, const std::strin
         info.shape.d_model = static_cast<int>(r.integer(*shape, "d_model", 8, kMaxDModel, "shape."));
         info.shape.heads = static_cast<int>(r.integer(*shape, "heads", 1, kMaxHeads, "shape."));
         info.shape.mlp_ratio = static_cast<int>(r.integer(*shape, "mlp_ratio", 1, kMaxMlpRatio, "shape."));
+        // Files written before smeared keys existed have plain keys.
+        if (shape->is_object() && shape->contains("smear_keys")) {
+            const json& v = (*shape)["smear_keys"];
+            if (v.is_boolean()) info.shape.smear_keys = v.get<bool>();
+            else r.fail("shape.smear_keys must be true or false");
+        }
     }
     info.shape.train_context = r.integer(h, "train_context", 8, kMaxTrainContext);
     info.shape.rope_theta = r.number(h, "rope_theta", 1, 1e9);
@@ -217,11 +226,15 @@ Result<ModelFile> model_file_from_bytes(std::string_view bytes, const std::strin
         info.recipe.min_lr_fraction = r.number(*rec, "min_lr_fraction", 0, 1, "recipe.");
         info.recipe.weight_decay = r.number(*rec, "weight_decay", 0, 10, "recipe.");
         info.recipe.passkey_fraction = r.number(*rec, "passkey_fraction", 0, 1, "recipe.");
-        // Files written before these two existed trained with weight 1 and no short samples.
+        // Files written before these existed trained with weight 1, no short samples and no copy rows.
         if (rec->is_object() && rec->contains("answer_weight"))
             info.recipe.answer_weight = r.number(*rec, "answer_weight", 1, 1000, "recipe.");
         if (rec->is_object() && rec->contains("short_passkey_fraction"))
             info.recipe.short_passkey_fraction = r.number(*rec, "short_passkey_fraction", 0, 1, "recipe.");
+        if (rec->is_object() && rec->contains("copy_fraction"))
+            info.recipe.copy_fraction = r.number(*rec, "copy_fraction", 0, 1, "recipe.");
+        if (rec->is_object() && rec->contains("copy_warmup_steps"))
+            info.recipe.copy_warmup_steps = static_cast<int>(r.integer(*rec, "copy_warmup_steps", 0, 10000000, "recipe."));
     }
     if (const json* seed = r.find(h, "seed", "seed")) {
         if (!seed->is_number_unsigned() && !(seed->is_number_integer() && seed->get<std::int64_t>() >= 0))

@@ -10,6 +10,7 @@
 #include <torch/optim/adamw.h>
 
 #include "ropescope/model/passkey.h"
+#include "train_batch.h"
 #include "ropescope/text_input.h"
 #include "ropescope/validate.h"
 #include "weights.h"
@@ -29,7 +30,7 @@ struct LoopConfig {
     double warmup_fraction = 0;
     double min_lr_fraction = 0;
     double weight_decay = 0;
-    TrainRecipe passkey;  // passkey_fraction, short_passkey_fraction, answer_weight
+    TrainRecipe passkey;  // passkey_fraction, short_passkey_fraction, answer_weight, copy_fraction
     std::uint64_t seed = 0;
     const std::atomic<bool>* cancel = nullptr;
     std::function<void(const TrainProgress&)> progress;
@@ -56,64 +57,6 @@ double learning_rate_at(const LoopConfig& c, int step) {
     return c.learning_rate * (c.min_lr_fraction + (1 - c.min_lr_fraction) * 0.5 * (1 + std::cos(kPi * t)));
 }
 
-// One batch of training rows: bytes [batch, context + 1] (text windows and passkey samples) and
-// the loss weight of every target [batch, context]: 1, and answer_weight on the targets that are a
-// passkey sample's answer digits (a handful of bytes per sample otherwise barely moves the loss).
-// Filler bytes of a short passkey sample: at most this many (a curriculum: nearby keys are easy to
-// find, so the copying circuit forms before it has to reach across the whole context).
-constexpr std::int64_t kShortPasskeyFiller = 48;
-
-struct Batch {
-    at::Tensor tokens;
-    at::Tensor weights;
-};
-
-// Copies `sample` into `row` at byte `at` and weighs its answer digits' targets.
-void put_sample(const PasskeySample& sample, std::int64_t at, std::int64_t* row, float* weights, double answer_weight) {
-    for (std::size_t i = 0; i < sample.text.size(); ++i) row[at + static_cast<std::int64_t>(i)] = static_cast<unsigned char>(sample.text[i]);
-    // Target t predicts byte t + 1: the answer's digits are targets answer_begin - 1 ...
-    for (int i = 0; i < kPasskeyDigits; ++i) weights[at + sample.answer_begin - 1 + i] = static_cast<float>(answer_weight);
-}
-
-Batch make_batch(const std::string& text, std::int64_t context, int batch, const TrainRecipe& r, std::mt19937_64& rng) {
-    Batch out{at::empty({batch, context + 1}, at::kLong), at::ones({batch, context}, at::kFloat)};
-    auto* tokens = out.tokens.data_ptr<std::int64_t>();
-    auto* weights = out.weights.data_ptr<float>();
-    const std::int64_t span = static_cast<std::int64_t>(text.size()) - (context + 1);
-    std::uniform_int_distribution<std::int64_t> start(0, span);
-    std::uniform_real_distribution<double> coin(0, 1);
-    const std::int64_t overhead = passkey_overhead();
-    const std::int64_t needle_room = std::max<std::int64_t>(0, context + 1 - overhead);
-    std::uniform_int_distribution<std::int64_t> needle(0, needle_room);
-    std::uniform_int_distribution<std::int64_t> short_filler(0, kShortPasskeyFiller);
-    for (int b = 0; b < batch; ++b) {
-        const std::int64_t s = start(rng);
-        std::int64_t* row = tokens + b * (context + 1);
-        float* row_weights = weights + b * context;
-        if (coin(rng) < r.passkey_fraction) {
-            if (coin(rng) < r.short_passkey_fraction) {
-                // Several short samples back to back (the last one takes what is left).
-                std::int64_t at = 0;
-                while (at < context + 1) {
-                    const std::int64_t left = context + 1 - at;
-                    const std::int64_t len =
-                        left < 2 * (overhead + 1) ? left : std::min(overhead + 1 + short_filler(rng), left - (overhead + 1));
-                    std::uniform_int_distribution<std::int64_t> where(0, len - overhead);
-                    const auto sample = make_passkey_sample(text, static_cast<std::size_t>(s + at), len, where(rng), rng);
-                    put_sample(sample, at, row, row_weights, r.answer_weight);
-                    at += len;
-                }
-            } else {
-                const auto sample = make_passkey_sample(text, static_cast<std::size_t>(s), context + 1, needle(rng), rng);
-                put_sample(sample, 0, row, row_weights, r.answer_weight);
-            }
-        } else {
-            for (std::int64_t i = 0; i <= context; ++i) row[i] = static_cast<unsigned char>(text[s + i]);
-        }
-    }
-    return out;
-}
-
 // Trains `w` in place (float32, gradients on) for c.steps steps on `text`.
 TrainOutcome train_loop(ModelWeights& w, const std::string& text, const LoopConfig& c) {
     std::vector<at::Tensor> params;
@@ -135,20 +78,33 @@ TrainOutcome train_loop(ModelWeights& w, const std::string& text, const LoopConf
         const double lr = learning_rate_at(c, step);
         for (auto& group : optimizer.param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-        const auto batch = make_batch(text, c.context, c.batch, c.passkey, rng);
-        const auto inputs = batch.tokens.narrow(1, 0, c.context);
-        const auto targets = batch.tokens.narrow(1, 1, c.context);
+        auto recipe = c.passkey;
+        if (step < recipe.copy_warmup_steps) {
+            recipe.copy_fraction = 1;
+            recipe.passkey_fraction = 0;
+        }
+        const auto batch = make_batch(text, c.context, c.batch, recipe, rng);
         optimizer.zero_grad();
-        const auto logits = forward(w, inputs, c.rope);
-        const auto per_byte = at::cross_entropy_loss(logits.reshape({-1, kVocabSize}), targets.reshape({-1}), {},
-                                                     at::Reduction::None);
-        // The optimised loss weighs the answer digits; the reported one is the plain mean per byte.
-        const auto flat_weights = batch.weights.reshape({-1});
+        // Per-byte losses and weights of the main rows and of the short copy rows, if any.
+        std::vector<at::Tensor> losses, loss_weights;
+        for (const auto& [tokens, weights] : {std::pair{batch.tokens, batch.weights}, std::pair{batch.copy_tokens, batch.copy_weights}}) {
+            if (tokens.size(0) == 0) continue;
+            const std::int64_t n = tokens.size(1) - 1;
+            const auto logits = forward(w, tokens.narrow(1, 0, n), c.rope);
+            losses.push_back(at::cross_entropy_loss(logits.reshape({-1, kVocabSize}), tokens.narrow(1, 1, n).reshape({-1}),
+                                                    {}, at::Reduction::None));
+            loss_weights.push_back(weights.reshape({-1}));
+        }
+        const auto per_byte = at::cat(losses);
+        // The optimised loss weighs the answer digits; the reported one is the plain mean per scored byte.
+        const auto flat_weights = at::cat(loss_weights);
         auto loss = (per_byte * flat_weights).sum() / flat_weights.sum();
         loss.backward();
         clip_gradients(params, 1.0);
         optimizer.step();
-        out.losses.push_back(per_byte.mean().item<double>());
+        // Bytes with weight 0 (a copy row's unpredictable first copy) are not part of it.
+        const auto scored = (flat_weights > 0).to(at::kFloat);
+        out.losses.push_back(((per_byte * scored).sum() / scored.sum()).item<double>());
         out.steps_done = step + 1;
         out.seconds = seconds();
         out.tokens_per_second = static_cast<double>(out.steps_done) * c.batch * static_cast<double>(c.context) / std::max(out.seconds, 1e-9);
@@ -211,6 +167,11 @@ Status validate_training(const Corpus& corpus, const TrainOptions& o) {
     if (auto s = check_range("passkey_fraction", r.passkey_fraction, 0, 1); !s) return s;
     if (auto s = check_range("answer_weight", r.answer_weight, 1, 1000); !s) return s;
     if (auto s = check_range("short_passkey_fraction", r.short_passkey_fraction, 0, 1); !s) return s;
+    if (auto s = check_range("copy_fraction", r.copy_fraction, 0, 1); !s) return s;
+    if (auto s = check_range("copy_warmup_steps", r.copy_warmup_steps, 0, r.steps); !s) return s;
+    if (r.copy_fraction + r.passkey_fraction > 1)
+        return Error{"copy_fraction", "copy_fraction is " + format_number(r.copy_fraction) + " with passkey_fraction " +
+                                          format_number(r.passkey_fraction) + "; together they must be at most 1."};
     if (auto s = check_range("threads", o.threads, 0, 256); !s) return s;
     if (r.passkey_fraction > 0 && o.shape.train_context + 1 < passkey_overhead() + 8)
         return Error{"train_context", "train_context is " + std::to_string(o.shape.train_context) +

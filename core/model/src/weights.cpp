@@ -19,6 +19,7 @@ std::vector<std::pair<std::string, T*>> named_of(W& w) {
         out.emplace_back(p + "norm1.weight", &l.norm1_weight);
         out.emplace_back(p + "norm1.bias", &l.norm1_bias);
         out.emplace_back(p + "qkv", &l.qkv);
+        if (w.shape.smear_keys) out.emplace_back(p + "smear", &l.smear);
         out.emplace_back(p + "proj", &l.proj);
         out.emplace_back(p + "norm2.weight", &l.norm2_weight);
         out.emplace_back(p + "norm2.bias", &l.norm2_bias);
@@ -60,13 +61,17 @@ Result<Model> init_model(const ModelShape& shape, std::uint64_t seed) {
     auto w = std::make_shared<ModelWeights>();
     w->shape = shape;
     w->layers.resize(static_cast<std::size_t>(shape.layers));
+    // Smear gates start at sigmoid(-1) = 0.27: keys mostly their own byte, a little of the previous.
+    constexpr double kSmearInit = -1.0;
     const double residual_std = 0.02 / std::sqrt(2.0 * shape.layers);
     for (auto& [name, tensor] : w->named()) {
         std::vector<std::int64_t> dims;
         for (const auto& [n, d] : expected_tensors(shape))
             if (n == name) dims = d;
         const bool is_norm_weight = name.find("norm") != std::string::npos && name.ends_with(".weight");
-        if (is_norm_weight) {
+        if (name.ends_with(".smear")) {
+            *tensor = at::full(dims, kSmearInit, at::kFloat);
+        } else if (is_norm_weight) {
             *tensor = at::ones(dims, at::kFloat);
         } else if (name.ends_with("bias")) {
             *tensor = at::zeros(dims, at::kFloat);

@@ -21,6 +21,7 @@ namespace ropescope::model {
 struct LayerWeights {
     at::Tensor norm1_weight, norm1_bias;  // [d]
     at::Tensor qkv;                       // [3d, d]: q, k, v projections (no bias)
+    at::Tensor smear;                     // [heads]: key smear gate logits (only with smear_keys)
     at::Tensor proj;                      // [d, d]: attention output (no bias)
     at::Tensor norm2_weight, norm2_bias;  // [d]
     at::Tensor up, up_bias;               // [r d, d], [r d]

@@ -25,6 +25,12 @@ struct ModelShape {
     int mlp_ratio = 4;                  // MLP hidden width = mlp_ratio * d_model
     std::int64_t train_context = 256;   // L: the context the model is trained on
     double rope_theta = 10000;          // RoPE base b
+    // Smeared keys (Olsson et al. 2022, "In-context learning and induction heads"): every head's
+    // key at position i, before rotation, is mixed with the key at i - 1 by a learned gate, so one
+    // attention layer can find "the byte after an earlier copy of this byte" (the copying that
+    // passkey retrieval needs) instead of waiting for two layers to compose. Queries, values and
+    // the rotation are untouched: every method still applies to the same q.k angles.
+    bool smear_keys = false;
     int head_dim() const { return heads > 0 ? d_model / heads : 0; }
 };
 
@@ -51,6 +57,8 @@ struct TrainRecipe {
     double passkey_fraction = 0.25;   // fraction of each batch that is a passkey sample
     double answer_weight = 1;         // loss weight of a passkey sample's answer digits (other bytes: 1)
     double short_passkey_fraction = 0;  // share of passkey rows packed with short samples (<= 48 filler bytes)
+    double copy_fraction = 0;         // share of each batch that is a random string repeated (induction rows)
+    int copy_warmup_steps = 0;        // the first steps are copy rows only (a curriculum: copying first)
     std::uint64_t seed = 1;           // weights, batches and passkeys all follow from it
 };
 
