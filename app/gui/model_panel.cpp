@@ -279,30 +279,62 @@ void ModelColumn(App& app, ModelPanel& p, bool running) {
     ImGui::EndDisabled();
 }
 
+// One method's checkbox with its colour; LongRoPE only once factors were searched on the model.
+bool MethodCheckbox(const ModelPanel& p, ModelSettings& s, MethodKind k) {
+    const bool longrope_missing = k == MethodKind::LongRope && !p.info.longrope;
+    ImGui::PushID(static_cast<int>(k));
+    ColorSwatch(to_imu32(method_color(k)));
+    ImGui::SameLine();
+    bool on = s.methods[static_cast<std::size_t>(k)];
+    ImGui::BeginDisabled(longrope_missing);
+    const bool changed = ImGui::Checkbox(std::string(method_name(k)).c_str(), &on);
+    if (changed) s.methods[static_cast<std::size_t>(k)] = on;
+    ImGui::EndDisabled();
+    if (longrope_missing) Tooltip("LongRoPE needs per-pair factors: run \"Search factors on this model\" first.");
+    else Tooltip(std::string(method_label(k)).c_str());
+    ImGui::PopID();
+    return changed;
+}
+
+// The methods to evaluate: three checkboxes a row when the column is wide enough for the longest
+// name, else one drop-down list of the same checkboxes (a 1280 x 720 window), so no name runs under
+// its neighbour.
+bool MethodChoice(const ModelPanel& p, ModelSettings& s) {
+    float widest = 0;
+    for (const MethodKind k : kAllMethods)
+        widest = std::max(widest, ImGui::CalcTextSize(std::string(method_name(k)).c_str()).x);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float cell_need = ImGui::GetFrameHeight() * 2.0f + style.ItemSpacing.x * 2.0f + style.ItemInnerSpacing.x + widest;
+    const float cell_w = std::floor(ImGui::GetContentRegionAvail().x / 3.0f);
+    bool changed = false;
+    if (cell_w >= cell_need) {
+        int shown = 0;
+        for (const MethodKind k : kAllMethods) {
+            changed |= MethodCheckbox(p, s, k);
+            if (++shown % 3 != 0) ImGui::SameLine(static_cast<float>(shown % 3) * cell_w);
+        }
+        if (shown % 3 != 0) ImGui::NewLine();
+        return changed;
+    }
+    std::string chosen;
+    for (const MethodKind k : kAllMethods)
+        if (s.methods[static_cast<std::size_t>(k)]) chosen += (chosen.empty() ? "" : ", ") + std::string(method_name(k));
+    RowLabel("methods", "The methods evaluated on the model.", 70);
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##eval_methods", chosen.empty() ? "none" : chosen.c_str(), ImGuiComboFlags_HeightLarge)) {
+        for (const MethodKind k : kAllMethods) changed |= MethodCheckbox(p, s, k);
+        ImGui::EndCombo();
+    }
+    Tooltip(chosen.empty() ? "No method chosen." : chosen.c_str());
+    return changed;
+}
+
 void EvalColumn(App& app, ModelPanel& p, bool running) {
     SectionHeading("Evaluate");
     ModelSettings& s = p.settings;
     bool changed = false;
     ImGui::BeginDisabled(running);
-    int shown = 0;
-    for (const MethodKind k : kAllMethods) {
-        const bool longrope_missing = k == MethodKind::LongRope && !p.info.longrope;
-        ImGui::PushID(static_cast<int>(k));
-        ColorSwatch(to_imu32(method_color(k)));
-        ImGui::SameLine();
-        bool on = s.methods[static_cast<std::size_t>(k)];
-        ImGui::BeginDisabled(longrope_missing);
-        if (ImGui::Checkbox(std::string(method_name(k)).c_str(), &on)) {
-            s.methods[static_cast<std::size_t>(k)] = on;
-            changed = true;
-        }
-        ImGui::EndDisabled();
-        if (longrope_missing) Tooltip("LongRoPE needs per-pair factors: run \"Search factors on this model\" first.");
-        else Tooltip(std::string(method_label(k)).c_str());
-        ImGui::PopID();
-        if (++shown % 3 != 0) ImGui::SameLine(static_cast<float>(shown % 3) * 118.0f * UiScale());
-    }
-    if (shown % 3 != 0) ImGui::NewLine();
+    changed |= MethodChoice(p, s);
     changed |= IntField("up to xL", "##max_multiple", "Lengths L, 2L, 4L, ... up to this multiple of L.",
                         s.max_multiple, 1, 64);
     changed |= DoubleField("factor", "##factor", "Extension factor s; 0 = auto: s = max(1, T / L) for each length T.",
@@ -447,7 +479,12 @@ void ResultsTable(const ModelPanel& p) {
     for (const auto& q : p.report.results)
         if (std::find(lengths.begin(), lengths.end(), q.length) == lengths.end()) lengths.push_back(q.length);
     const int cols = 1 + static_cast<int>(lengths.size());
-    if (!ImGui::BeginTable("##results", cols, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) return;
+    // Columns as wide as their contents; when they do not all fit, the table scrolls sideways
+    // instead of cutting numbers.
+    if (!ImGui::BeginTable("##results", cols,
+                           ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit |
+                               ImGuiTableFlags_ScrollX))
+        return;
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
     ImGui::TableNextColumn();
     MutedText("method");
@@ -463,12 +500,16 @@ void ResultsTable(const ModelPanel& p) {
             ImGui::TableNextColumn();
             ColorSwatch(to_imu32(method_color(q.kind)));
             ImGui::SameLine();
-            ImGui::TextUnformatted(std::string(method_label(q.kind)).c_str());
+            ImGui::TextUnformatted(std::string(method_name(q.kind)).c_str());  // short: the CLI's name
+            Tooltip(std::string(method_label(q.kind)).c_str());
             last = q.kind;
             first = false;
         }
         ImGui::TableNextColumn();
         ImGui::Text("%.2f (%.0f%%)", q.perplexity, 100 * q.passkey_accuracy);
+        Tooltip(("perplexity " + fmt(q.perplexity, 4) + ", passkey accuracy " + fmt(100 * q.passkey_accuracy, 3) +
+                 "% over " + std::to_string(q.windows) + " windows, s = " + fmt(q.factor))
+                    .c_str());
     }
     ImGui::EndTable();
 }
