@@ -22,6 +22,7 @@
 
 #include "app.h"
 #include "gl_entry_points.h"
+#include "process_clock.h"
 #include "screenshot.h"
 #include "widgets.h"
 
@@ -29,6 +30,7 @@ namespace {
 
 using ropescope::gui::App;
 using ropescope::gui::Options;
+using ropescope::gui::seconds_since_process_start;
 
 constexpr const char* kUsage = R"(ropescope: the interactive RoPE context-extension lab.
 
@@ -153,29 +155,6 @@ void load_startup_state(App& app) {
         for (auto& slot : app.state.lab.methods) slot.enabled = true;
 }
 
-// Seconds since this process started (from /proc: the kernel's start time, 10 ms resolution),
-// so that the start-up time includes loading the executable and its libraries; -1 if unknown.
-double seconds_since_process_start() {
-    FILE* stat = std::fopen("/proc/self/stat", "r");
-    FILE* uptime = std::fopen("/proc/uptime", "r");
-    double result = -1;
-    if (stat && uptime) {
-        char buffer[1024] = {};
-        const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, stat);
-        buffer[n] = 0;
-        const char* after_name = std::strrchr(buffer, ')');  // the command name may contain spaces
-        unsigned long long start_ticks = 0;
-        double up = 0;
-        if (after_name && std::sscanf(after_name + 2,
-                                      "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-                                      &start_ticks) == 1 &&
-            std::fscanf(uptime, "%lf", &up) == 1)
-            result = up - static_cast<double>(start_ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
-    }
-    if (stat) std::fclose(stat);
-    if (uptime) std::fclose(uptime);
-    return result;
-}
 
 // --bench: timings of one phase.
 struct BenchPhase {
