@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -32,7 +33,11 @@ std::vector<std::string> model_engine_candidates() {
 #ifdef ROPESCOPE_MODEL_ENGINE_BUILD_PATH
     out.emplace_back(ROPESCOPE_MODEL_ENGINE_BUILD_PATH);
 #endif
-    return out;
+    // Each place once (with libdir "lib" two of them are the same), in the order above.
+    std::vector<std::string> unique;
+    for (auto& path : out)
+        if (std::find(unique.begin(), unique.end(), path) == unique.end()) unique.push_back(std::move(path));
+    return unique;
 }
 
 Result<const model::ModelEngine*> open_model_engine(const std::vector<std::string>& candidates) {

@@ -136,6 +136,8 @@ TEST(ModelEngine, TheEnvironmentVariableIsTheOnlyPlaceLookedInWhenSet) {
     const auto usual = model_engine_candidates();
     ASSERT_FALSE(usual.empty());
     EXPECT_EQ(usual.back(), kModule);  // the build tree's path comes last
+    for (std::size_t i = 0; i < usual.size(); ++i)
+        for (std::size_t j = i + 1; j < usual.size(); ++j) EXPECT_NE(usual[i], usual[j]) << "listed twice";
 }
 
 TEST(ModelEngineLoader, LoadsInTheBackgroundAndReportsFailures) {
