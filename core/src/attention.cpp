@@ -507,6 +507,7 @@ struct AttentionEngine::Impl {
     // Per-thread workspace.
     struct Scratch {
         std::vector<float> ctile, otile, row;
+        std::vector<int> pairs;
         std::vector<double> anchor;
     };
     std::vector<Scratch> scratch;
@@ -997,6 +998,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
             sc.ctile.resize(kernels::kTileBlocks * 2 * p8);
             sc.otile.resize(kernels::kTileKeys);
             sc.row.resize(8 * p8);
+            sc.pairs.resize(p8);
             sc.anchor.resize(2 * p8);
         }
         const std::function<void(int)> job = [&](int worker) {
@@ -1029,6 +1031,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                 c.ctile = sc.ctile.data();
                 c.otile = sc.otile.data();
                 c.row = sc.row.data();
+                c.pairs = sc.pairs.data();
                 c.logits = im.fast_logits.data() + ch.first_index;
                 if (mode == FastKernel::Pool) {
                     c.order = po.order.data() + ch.first_index;

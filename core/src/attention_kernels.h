@@ -87,6 +87,7 @@ struct Chunk {
     float* ctile;          // workspace: kTileBlocks * 2 * pairs8 floats
     float* otile;          // workspace: kTileKeys floats
     float* row;            // workspace: 8 * pairs8 floats
+    int* pairs;            // workspace: pairs8 ints (corrected kernels: the pairs by correction level)
     // Pool kernel: the keys sorted by content row, per superblock of kPoolLanes keys: order
     // (count lanes) and row_ends ((pool + 1) per superblock); computed by the kernel unless
     // `sorted` says they already hold this chunk's order.
