@@ -659,7 +659,7 @@ int resolve_threads(int threads) {
 namespace {
 
 // The fast kernels (see attention_kernels.h).
-enum class FastKernel { Gemm, Rotor, Pool, Corrected, Phase };
+enum class FastKernel { Gemm, Rotor, Pool, Corrected, PoolCorrected, Phase };
 
 // Content rows a_h = q conj(k_h) (unscaled) and their non-rotary parts (scaled), pairs8 wide.
 void build_content_rows(const Content& content, int pairs8, std::vector<float>& content_re,
@@ -888,12 +888,14 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         // rounded to a format computed once per distinct rounded position.
         const bool shared = content.pool == 0;
         const std::int64_t last_position = std::max(m, o.first_key + n - 1);
-        const FastKernel mode = o.precision == PhasePrecision::Fp64 ? (shared                                                   ? FastKernel::Gemm
-                                                               : static_cast<int>(content.keys.size()) <= kernels::kMaxPoolEntries ? FastKernel::Pool
-                                                                                                                                  : FastKernel::Rotor)
-                                : o.precision == PhasePrecision::Fp32 && last_position < (std::int64_t{1} << 24)
-                                    ? FastKernel::Corrected
-                                    : FastKernel::Phase;
+        const bool poolable = static_cast<int>(content.keys.size()) <= kernels::kMaxPoolEntries;
+        FastKernel mode = FastKernel::Phase;
+        if (o.precision == PhasePrecision::Fp64)
+            mode = shared ? FastKernel::Gemm : poolable ? FastKernel::Pool : FastKernel::Rotor;
+        else if (o.precision == PhasePrecision::Fp32 && last_position < (std::int64_t{1} << 24))
+            mode = !shared && poolable ? FastKernel::PoolCorrected : FastKernel::Corrected;
+        // The pool kernels (exact or corrected fp32 phases) keep the keys sorted by content row.
+        const bool pooled = mode == FastKernel::Pool || mode == FastKernel::PoolCorrected;
         bool used[2] = {false, false};
         for (const auto& ch : chunks) used[ch.segment] = true;
         std::vector<kernels::Tables> tables(2);
@@ -921,7 +923,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                                                         : round_to_precision(exact_freq[static_cast<std::size_t>(i)], o.precision);
             if (mode != FastKernel::Phase)
                 build_lane_tables(freq, {im.lk[s], im.lt_re[s], im.lt_im[s], im.step_re[s], im.step_im[s], im.table_freq[s]});
-            if (mode == FastKernel::Pool)
+            if (pooled)
                 build_pool_lanes(freq, {im.pool_lanes[s], im.pool_step_re[s], im.pool_step_im[s], im.pool_freq[s]});
             t.pool_lanes = im.pool_lanes[s].data();
             t.pool_step_re = im.pool_step_re[s].data();
@@ -962,11 +964,12 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         void (*kernel)(const kernels::Chunk&) = mode == FastKernel::Gemm        ? ops.gemm_chunk
                                                 : mode == FastKernel::Rotor     ? ops.rotor_chunk
                                                 : mode == FastKernel::Pool      ? ops.pool_chunk
+                                                : mode == FastKernel::PoolCorrected ? ops.pool_corrected_chunk
                                                 : mode == FastKernel::Corrected ? ops.corrected_chunk
                                                                                 : ops.phase_chunk;
         const bool anchored = mode != FastKernel::Phase;
         auto& po = im.pool_order;
-        if (mode == FastKernel::Pool) {
+        if (pooled) {
             const std::int64_t split = std::clamp<std::int64_t>(rope.n_hat - o.first_key, 0, n);
             const int entries = static_cast<int>(content.keys.size());
             if (!(po.seed == content.seed && po.first_key == o.first_key && po.num_keys == n &&
@@ -1033,7 +1036,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                 c.row = sc.row.data();
                 c.pairs = sc.pairs.data();
                 c.logits = im.fast_logits.data() + ch.first_index;
-                if (mode == FastKernel::Pool) {
+                if (pooled) {
                     c.order = po.order.data() + ch.first_index;
                     c.row_ends = po.row_ends.data() + po.superblock[k] * static_cast<std::size_t>(po.entries);
                     c.sorted = po.valid;
@@ -1046,7 +1049,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         };
         im.pool.run(threads, job);
         if (stopped.load()) return Error{std::string(kCancelledField), "attention: cancelled."};
-        if (mode == FastKernel::Pool) po.valid = true;  // every chunk ran, so every chunk is sorted
+        if (pooled) po.valid = true;  // every chunk ran, so every chunk is sorted
         if (auto bad = first_nonfinite(im.stats, chunks, im.fast_logits.data(), o.first_key)) return *bad;
         summary.max = -INFINITY;
         summary.min = INFINITY;

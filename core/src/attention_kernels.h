@@ -106,6 +106,9 @@ struct Ops {
     // per-key content from a pool, exact phases: every pool row rotated once per superblock, then
     // one real dot product per key against the superblock's lane table
     void (*pool_chunk)(const Chunk&);
+    // fp32 phases at positions below 2^24, per-key content from a pool: the pool kernel with each
+    // key's lane row corrected by e^{i delta} (see corrected_chunk)
+    void (*pool_corrected_chunk)(const Chunk&);
     // fp32 phases at positions below 2^24, either content: the exact rotor times e^{i delta}, delta
     // the fp32 product's rounding error (exact with one FMA)
     void (*corrected_chunk)(const Chunk&);
