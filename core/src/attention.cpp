@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "attention_kernels.h"
+#include "attention_memory.h"
 #include "ropescope/decay.h"
 #include "ropescope/validate.h"
 
@@ -512,9 +513,11 @@ struct AttentionEngine::Impl {
     };
     std::vector<Scratch> scratch;
     // Shared tables (two frequency sets: [0] scaled, [1] original below n_hat).
-    std::vector<float> lk[2], lt_re[2], lt_im[2], theta[2];
+    KernelTable lk[2];  // read at random by the kernels: on huge pages (attention_memory.h)
+    std::vector<float> lt_re[2], lt_im[2], theta[2];
     std::vector<double> alpha_re[2], alpha_im[2], step_re[2], step_im[2];
-    std::vector<float> content_re, content_im, content_const;
+    KernelTable content_re, content_im;
+    std::vector<float> content_const;
     std::vector<float> fast_logits;
     std::vector<double> ref_logits;
     std::vector<ChunkStats> stats;
@@ -532,7 +535,7 @@ struct AttentionEngine::Impl {
         std::vector<int> row_ends;            // per superblock, `entries` each
         std::vector<std::size_t> superblock;  // per chunk: index of its first superblock
     } pool_order;
-    std::vector<float> pool_lanes[2];   // pool kernel's lane rows, and the frequencies they were built for
+    KernelTable pool_lanes[2];   // pool kernel's lane rows, and the frequencies they were built for
     std::vector<double> pool_step_re[2], pool_step_im[2], pool_freq[2];
     std::int64_t fast_count = 0, ref_count = 0;
 };
@@ -662,8 +665,8 @@ namespace {
 enum class FastKernel { Gemm, Rotor, Pool, Corrected, PoolCorrected, Phase };
 
 // Content rows a_h = q conj(k_h) (unscaled) and their non-rotary parts (scaled), pairs8 wide.
-void build_content_rows(const Content& content, int pairs8, std::vector<float>& content_re,
-                        std::vector<float>& content_im, std::vector<float>& content_const) {
+void build_content_rows(const Content& content, int pairs8, KernelTable& content_re, KernelTable& content_im,
+                        std::vector<float>& content_const) {
     const std::size_t rows = content.keys.size(), p8 = static_cast<std::size_t>(pairs8);
     content_re.assign(rows * p8, 0.0f);
     content_im.assign(rows * p8, 0.0f);
@@ -683,7 +686,7 @@ void build_content_rows(const Content& content, int pairs8, std::vector<float>& 
 // Lane tables e^{-i l t_i} (l < kLanes) and block steps e^{-i kLanes t_i} of frequency set s;
 // they depend on the frequencies only, so they are kept while those stay the same.
 struct LaneTables {
-    std::vector<float>& lk;
+    KernelTable& lk;
     std::vector<float>& lt_re;
     std::vector<float>& lt_im;
     std::vector<double>& step_re;
@@ -721,7 +724,7 @@ void build_lane_tables(const std::vector<double>& freq, const LaneTables& out) {
 // e^{-i kPoolLanes t_i}; kept while the frequencies stay the same. Lane l = 32 u + v is built as
 // e^{-i 32 u t} e^{-i v t} in double from 64 exact sines and cosines per pair instead of 1024.
 struct PoolLanes {
-    std::vector<float>& lanes;
+    KernelTable& lanes;
     std::vector<double>& step_re;
     std::vector<double>& step_im;
     std::vector<double>& built_for;
