@@ -253,9 +253,12 @@ int main(int argc, char** argv) {
                     std::printf("%9.2f %8.2f %5.1f%% | ", eigen.best_ms, gflops(flops, eigen.best_ms),
                                 100 * gflops(flops, eigen.best_ms) / peak.gflops_1);
                 else std::printf("%9s %8s %6s | ", "-", "-", "-");
-                if (opt.reference)
+                if (opt.reference && eigen_row)
                     std::printf("%9.1f %8.3f | %7.0fx %9.1e %9.1e\n", ref.best_ms, gflops(flops, ref.best_ms),
                                 ref.best_ms / fast.best_ms, err_fast, err_eigen);
+                else if (opt.reference)  // no Eigen peer on this row: no error of it either
+                    std::printf("%9.1f %8.3f | %7.0fx %9.1e %9s\n", ref.best_ms, gflops(flops, ref.best_ms),
+                                ref.best_ms / fast.best_ms, err_fast, "-");
                 else std::printf("%9s %8s | %8s %9s %9s\n", "-", "-", "-", "-", "-");
                 std::fflush(stdout);
             }
