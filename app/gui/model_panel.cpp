@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "app.h"
 #include "export_actions.h"
@@ -129,8 +130,9 @@ void load_waiting_weights(App& app, ModelPanel& p) {
     if (!e || p.weights_path.empty()) return;
     const std::string path = std::exchange(p.weights_path, "");
     auto m = e->load_model(path);
-    if (!m) {  // changed on disk since it was read, for instance
+    if (!m) {  // changed on disk since it was read, for instance: say so where the model was shown
         p.load_error = m.error().message;
+        p.has_info = false;
         app.toasts.Error(m.error().message);
         return;
     }
