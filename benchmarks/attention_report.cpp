@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "rotated_keys_peer.h"
 #include "peak_flops.h"
 #include "ropescope/attention.h"
 #include "ropescope/rope.h"
+#include "rotated_keys_peer.h"
 
 namespace {
 
@@ -33,15 +33,18 @@ struct Options {
     std::vector<ContentModel> contents = {ContentModel::Positional, ContentModel::Identical, ContentModel::Needle};
     int threads = 2;
     int repeats = 5;
+    std::vector<PhasePrecision> precisions = {PhasePrecision::Fp64};  // of the main table's rows
     bool eigen = true;
     bool reference = true;
+    bool formats = true;  // the phase-format table at the largest key count
 };
 
 [[noreturn]] void usage(const std::string& problem) {
     std::fprintf(stderr,
                  "attention_report: %s\n"
                  "usage: attention_report [--keys N,N,...] [--content positional,identical,needle] [--threads T]\n"
-                 "                        [--repeats R] [--no-eigen] [--no-reference]\n",
+                 "                        [--repeats R] [--precision fp64,fp32,bf16,fp16] [--no-eigen]\n"
+                 "                        [--no-reference] [--no-formats]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -81,6 +84,13 @@ Options parse(int argc, char** argv) {
                 if (!model) usage("--content: \"" + s + "\" is not allowed; use positional, identical or needle");
                 o.contents.push_back(*model);
             }
+        } else if (arg == "--precision") {
+            o.precisions.clear();
+            for (const auto& s : split(value())) {
+                const auto precision = phase_precision_from_name(s);
+                if (!precision) usage("--precision: \"" + s + "\" is not allowed; use fp64, fp32, bf16 or fp16");
+                o.precisions.push_back(*precision);
+            }
         } else if (arg == "--threads") {
             o.threads = static_cast<int>(integer(value(), 1, 256));
         } else if (arg == "--repeats") {
@@ -89,6 +99,8 @@ Options parse(int argc, char** argv) {
             o.eigen = false;
         } else if (arg == "--no-reference") {
             o.reference = false;
+        } else if (arg == "--no-formats") {
+            o.formats = false;
         } else {
             usage("unknown argument \"" + arg + "\"");
         }
@@ -122,7 +134,9 @@ struct Timing {
     void add(double ms) { best_ms = std::min(best_ms, ms); }
 };
 
-double since_ms(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+double since_ms(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 double gflops(double flops, double ms) { return flops / (ms * 1e6); }
 
@@ -163,82 +177,99 @@ int main(int argc, char** argv) {
                 peak.isa.c_str(), peak.gflops_1, opt.threads, machine_peak);
     std::printf("(%d threads measured at once: %.1f GFLOP/s; lower means the cores were shared meanwhile)\n",
                 opt.threads, peak.gflops_all);
-    std::printf("Load average when started: %.2f (the cores are shared: the fast path's times are the best of %d runs,\n"
-                "the others' of up to 3, of 1 from 1M keys on; wall clock)\n",
-                load, opt.repeats);
+    std::printf(
+        "Load average when started: %.2f (the cores are shared: the fast path's times are the best of %d runs,\n"
+        "the others' of up to 3, of 1 from 1M keys on; wall clock)\n",
+        load, opt.repeats);
     std::printf("GFLOP/s count 2 * head_dim FLOPs per key for every implementation; %%peak is of the %d-thread peak\n",
                 opt.threads);
     std::printf("(the Eigen peer runs on one thread: its %%peak is of the 1-thread peak).\n");
-    std::printf("(cpu ms: the fast path's best CPU time, all threads added; unlike wall clock it leaves out the\n"
-                "time a thread waits for a core that another process holds.)\n\n");
-    std::printf("%-10s %8s | %9s %8s %6s %8s | %9s %8s %6s | %9s %8s | %8s %9s %9s\n", "content", "keys", "fast ms",
-                "GFLOP/s", "%peak", "cpu ms", "eigen ms", "GFLOP/s", "%peak", "ref ms", "GFLOP/s", "fast/ref",
-                "err fast", "err eigen");
+    std::printf(
+        "(cpu ms: the fast path's best CPU time, all threads added; unlike wall clock it leaves out the\n"
+        "time a thread waits for a core that another process holds.)\n\n");
+    // Rows at other phase formats than fp64 are labelled content/format (the Eigen peer: fp64 only).
+    const bool labelled = std::any_of(opt.precisions.begin(), opt.precisions.end(),
+                                      [](PhasePrecision p) { return p != PhasePrecision::Fp64; });
+    const int label_width = labelled ? 15 : 10;
+    std::printf("%-*s %8s | %9s %8s %6s %8s | %9s %8s %6s | %9s %8s | %8s %9s %9s\n", label_width, "content", "keys",
+                "fast ms", "GFLOP/s", "%peak", "cpu ms", "eigen ms", "GFLOP/s", "%peak", "ref ms", "GFLOP/s",
+                "fast/ref", "err fast", "err eigen");
 
     AttentionEngine engine;
     bench::RotatedKeysPeer peer;
     std::vector<float> fast_logits;
     for (const ContentModel content : opt.contents) {
-        for (const std::int64_t keys : opt.keys) {
-            const AttentionOptions o = options_for(content, PhasePrecision::Fp64, keys, opt.threads);
-            const double flops = 2.0 * 128 * static_cast<double>(keys);
-            Timing fast, fast_cpu, eigen, ref;
-            for (int r = 0; r < opt.repeats + 1; ++r) {  // the first run builds the tables: not counted
-                auto result = engine.run(rope, o);
-                if (!result) {
-                    std::fprintf(stderr, "attention_report: %s\n", result.error().message.c_str());
+        for (const PhasePrecision precision : opt.precisions) {
+            const bool eigen_row = opt.eigen && precision == PhasePrecision::Fp64;
+            std::string label(content_model_name(content));
+            if (precision != PhasePrecision::Fp64) label += "/" + std::string(phase_precision_name(precision));
+            for (const std::int64_t keys : opt.keys) {
+                const AttentionOptions o = options_for(content, precision, keys, opt.threads);
+                const double flops = 2.0 * 128 * static_cast<double>(keys);
+                Timing fast, fast_cpu, eigen, ref;
+                for (int r = 0; r < opt.repeats + 1; ++r) {  // the first run builds the tables: not counted
+                    auto result = engine.run(rope, o);
+                    if (!result) {
+                        std::fprintf(stderr, "attention_report: %s\n", result.error().message.c_str());
+                        return 1;
+                    }
+                    if (r > 0) {
+                        fast.add(result->kernel_ms);
+                        fast_cpu.add(result->kernel_cpu_ms);
+                    }
+                }
+                fast_logits.assign(engine.fast_logits().begin(), engine.fast_logits().end());
+                auto inputs = attention_inputs(rope, o);
+                if (!inputs) {
+                    std::fprintf(stderr, "attention_report: %s\n", inputs.error().message.c_str());
                     return 1;
                 }
-                if (r > 0) {
-                    fast.add(result->kernel_ms);
-                    fast_cpu.add(result->kernel_cpu_ms);
+                if (eigen_row)  // seconds per run at 1M keys: best of fewer runs there
+                    for (int r = 0; r < (keys >= 1048576 ? 1 : std::min(opt.repeats, 3)); ++r) {
+                        const auto start = Clock::now();
+                        bench::rotated_keys_attention(rope, *inputs, o.first_key, keys, peer);
+                        eigen.add(since_ms(start));
+                    }
+                double err_fast = NAN, err_eigen = NAN;
+                if (opt.reference) {
+                    AttentionOptions ro = o;
+                    ro.path = KernelPath::Reference;
+                    const int runs = keys >= 1048576 ? 1 : std::min(opt.repeats, 3);
+                    for (int r = 0; r < runs; ++r) {
+                        auto result = engine.run(rope, ro);
+                        if (!result) return 1;
+                        ref.add(result->kernel_ms);
+                    }
+                    err_fast = max_relative_difference(fast_logits, engine.reference_logits());
+                    if (eigen_row)
+                        err_eigen =
+                            max_relative_difference({peer.logits.data(), static_cast<std::size_t>(peer.logits.size())},
+                                                    engine.reference_logits());
                 }
+                std::printf("%-*s %8lld | %9.3f %8.1f %5.1f%% %8.3f | ", label_width, label.c_str(),
+                            static_cast<long long>(keys), fast.best_ms, gflops(flops, fast.best_ms),
+                            100 * gflops(flops, fast.best_ms) / machine_peak, fast_cpu.best_ms);
+                if (eigen_row)
+                    std::printf("%9.2f %8.2f %5.1f%% | ", eigen.best_ms, gflops(flops, eigen.best_ms),
+                                100 * gflops(flops, eigen.best_ms) / peak.gflops_1);
+                else std::printf("%9s %8s %6s | ", "-", "-", "-");
+                if (opt.reference && eigen_row)
+                    std::printf("%9.1f %8.3f | %7.0fx %9.1e %9.1e\n", ref.best_ms, gflops(flops, ref.best_ms),
+                                ref.best_ms / fast.best_ms, err_fast, err_eigen);
+                else if (opt.reference)  // no Eigen peer on this row: no error of it either
+                    std::printf("%9.1f %8.3f | %7.0fx %9.1e %9s\n", ref.best_ms, gflops(flops, ref.best_ms),
+                                ref.best_ms / fast.best_ms, err_fast, "-");
+                else std::printf("%9s %8s | %8s %9s %9s\n", "-", "-", "-", "-", "-");
+                std::fflush(stdout);
             }
-            fast_logits.assign(engine.fast_logits().begin(), engine.fast_logits().end());
-            auto inputs = attention_inputs(rope, o);
-            if (!inputs) {
-                std::fprintf(stderr, "attention_report: %s\n", inputs.error().message.c_str());
-                return 1;
-            }
-            if (opt.eigen)  // seconds per run at 1M keys: best of fewer runs there
-                for (int r = 0; r < (keys >= 1048576 ? 1 : std::min(opt.repeats, 3)); ++r) {
-                    const auto start = Clock::now();
-                    bench::rotated_keys_attention(rope, *inputs, o.first_key, keys, peer);
-                    eigen.add(since_ms(start));
-                }
-            double err_fast = NAN, err_eigen = NAN;
-            if (opt.reference) {
-                AttentionOptions ro = o;
-                ro.path = KernelPath::Reference;
-                const int runs = keys >= 1048576 ? 1 : std::min(opt.repeats, 3);
-                for (int r = 0; r < runs; ++r) {
-                    auto result = engine.run(rope, ro);
-                    if (!result) return 1;
-                    ref.add(result->kernel_ms);
-                }
-                err_fast = max_relative_difference(fast_logits, engine.reference_logits());
-                if (opt.eigen)
-                    err_eigen = max_relative_difference({peer.logits.data(), static_cast<std::size_t>(peer.logits.size())},
-                                                        engine.reference_logits());
-            }
-            std::printf("%-10s %8lld | %9.3f %8.1f %5.1f%% %8.3f | ", std::string(content_model_name(content)).c_str(),
-                        static_cast<long long>(keys), fast.best_ms, gflops(flops, fast.best_ms),
-                        100 * gflops(flops, fast.best_ms) / machine_peak, fast_cpu.best_ms);
-            if (opt.eigen)
-                std::printf("%9.2f %8.2f %5.1f%% | ", eigen.best_ms, gflops(flops, eigen.best_ms),
-                            100 * gflops(flops, eigen.best_ms) / peak.gflops_1);
-            else
-                std::printf("%9s %8s %6s | ", "-", "-", "-");
-            if (opt.reference)
-                std::printf("%9.1f %8.3f | %7.0fx %9.1e %9.1e\n", ref.best_ms, gflops(flops, ref.best_ms),
-                            ref.best_ms / fast.best_ms, err_fast, err_eigen);
-            else
-                std::printf("%9s %8s | %8s %9s %9s\n", "-", "-", "-", "-", "-");
-            std::fflush(stdout);
         }
     }
 
     // Phase formats: the fast path only, at the largest key count, against its own fp64 time.
+    if (!opt.formats) {
+        std::printf("\nLoad average when done: %.2f\n", load_average());
+        return 0;
+    }
     const std::int64_t keys = *std::max_element(opt.keys.begin(), opt.keys.end());
     std::printf("\nPhase formats, fast path, %lld keys (best of %d, ms; x: against fp64 phases)\n",
                 static_cast<long long>(keys), opt.repeats);
@@ -257,8 +288,8 @@ int main(int argc, char** argv) {
             ms[f] = t.best_ms;
         }
         std::printf("%-10s %9.3f %9.3f %6.1fx %9.3f %6.1fx %9.3f %6.1fx\n",
-                    std::string(content_model_name(content)).c_str(), ms[0], ms[1], ms[1] / ms[0], ms[2],
-                    ms[2] / ms[0], ms[3], ms[3] / ms[0]);
+                    std::string(content_model_name(content)).c_str(), ms[0], ms[1], ms[1] / ms[0], ms[2], ms[2] / ms[0],
+                    ms[3], ms[3] / ms[0]);
     }
     std::printf("\nLoad average when done: %.2f\n", load_average());
     return 0;

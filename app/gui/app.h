@@ -180,5 +180,11 @@ void draw_search_panel(App& app);
 // train, fine-tune and search LongRoPE factors on it; work runs on ModelWorker's thread.
 std::shared_ptr<ModelPanel> make_model_panel(App& app);
 void draw_model_panel(App& app);
+// Starts loading the model engine (LibTorch) in the background; main() calls it after the first
+// frame is on screen, so the window never waits for it.
+void start_model_engine(App& app);
+// The engine's state for --bench: true once loading ended; its wall time in `seconds`.
+bool model_engine_loaded(const App& app, double& seconds);
+void wait_for_model_engine(App& app);
 
 }  // namespace ropescope::gui

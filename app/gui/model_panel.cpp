@@ -2,7 +2,9 @@
 // its weights. Top: the model, evaluation, training, fine-tuning and search settings with their
 // buttons; then progress and Cancel; then perplexity against length (the methods' colours), the
 // passkey heatmap (length x method), the loss curve of the last training run and the table.
-// All work runs on ModelWorker's thread (model_worker.h); this file only draws.
+// All work runs on ModelWorker's thread (model_worker.h) with the functions of the model engine,
+// which ModelEngineLoader loads (LibTorch) after the first frame; until then the tab shows the
+// model file's description and its cached evaluation. This file only draws.
 #include <imgui.h>
 
 #include <algorithm>
@@ -11,16 +13,18 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "app.h"
 #include "export_actions.h"
 #include "formula.h"
+#include "model_engine_loader.h"
 #include "model_worker.h"
 #include "plot_cell.h"
 #include "ropescope/color.h"
-#include "ropescope/model/checkpoint.h"
 #include "ropescope/model/eval_report.h"
 #include "ropescope/model/model_figures.h"
+#include "ropescope/model/model_file.h"
 #include "ropescope/text_input.h"
 #include "ropescope/validate.h"
 #include "widgets.h"
@@ -28,9 +32,14 @@
 namespace ropescope::gui {
 
 struct ModelPanel {
+    ModelEngineLoader engine_loader;  // LibTorch, loaded after the first frame
     ModelSettings settings;
     ModelWorker worker;
-    model::Model model;               // the model the tab works on
+    model::ModelInfo info;            // the model the tab works on: what its file says ...
+    bool has_info = false;
+    model::Model model;               // ... and its weights, once the engine has loaded them
+    std::string weights_path;         // the file whose weights wait for the engine ("" : none waiting)
+    bool eval_when_ready = false;     // evaluate as soon as the engine and the weights are there
     std::string model_label;          // its file name, or "trained in this session"
     std::string load_error;
     char path_buffer[1024] = {};
@@ -81,20 +90,34 @@ void load_cached_report(ModelPanel& p, const std::string& model_path) {
     if (!json) return;
     std::uint64_t checksum = 0;
     auto report = model::eval_report_from_json(*json, &checksum);
-    if (!report || checksum != p.model.info().checksum) return;
+    if (!report || checksum != p.info.checksum) return;
     p.report = std::move(*report);
     p.has_report = true;
 }
 
+const model::ModelEngine* engine(const ModelPanel& p) { return p.engine_loader.Engine(); }
+
+void adopt_model(ModelPanel& p, model::Model m) {
+    p.model = std::move(m);
+    p.info = p.model.info();
+    p.has_info = true;
+}
+
+// Checks the file and shows what it says at once (no LibTorch needed); its weights are loaded by
+// the engine, now if it is ready, else as soon as it is (load_waiting_weights). A file that fails
+// the checks keeps the current model.
 void load_model_file(App& app, ModelPanel& p, const std::string& path) {
-    auto m = model::load_model(path);
-    if (!m) {
-        p.load_error = m.error().message;
-        app.toasts.Error(m.error().message);
+    auto file = model::read_model_file(path);
+    if (!file) {
+        p.load_error = file.error().message;
+        app.toasts.Error(file.error().message);
         return;
     }
     p.load_error.clear();
-    p.model = std::move(*m);
+    p.info = std::move(file->info);
+    p.has_info = true;
+    p.model = {};
+    p.weights_path = path;
     p.model_label = std::filesystem::path(path).filename().string();
     p.has_report = false;
     p.report = {};
@@ -102,41 +125,68 @@ void load_model_file(App& app, ModelPanel& p, const std::string& path) {
     rebuild_figures(p);
 }
 
+void load_waiting_weights(App& app, ModelPanel& p) {
+    const model::ModelEngine* e = engine(p);
+    if (!e || p.weights_path.empty()) return;
+    const std::string path = std::exchange(p.weights_path, "");
+    auto m = e->load_model(path);
+    if (!m) {  // changed on disk since it was read, for instance: say so where the model was shown
+        p.load_error = m.error().message;
+        p.has_info = false;
+        app.toasts.Error(m.error().message);
+        return;
+    }
+    const bool same_file = m->info().checksum == p.info.checksum;
+    adopt_model(p, std::move(*m));
+    if (!same_file) {
+        p.has_report = false;
+        load_cached_report(p, path);
+        rebuild_figures(p);
+    }
+}
+
 void start_eval(ModelPanel& p) {
-    if (p.model.empty()) return;
-    p.worker.StartEval(p.model, p.settings.corpus,
+    const model::ModelEngine* e = engine(p);
+    if (!e || p.model.empty()) return;
+    p.worker.StartEval(*e, p.model, p.settings.corpus,
                        eval_options(p.settings, p.model.shape().train_context, p.model.info().longrope));
 }
 
 void start_train(ModelPanel& p) {
+    const model::ModelEngine* e = engine(p);
+    if (!e) return;
     model::TrainOptions o;
     o.shape = p.settings.shape;
     o.recipe = p.settings.recipe;
     o.threads = p.settings.threads;
-    if (p.worker.StartTrain(p.settings.corpus, o)) {
+    if (p.worker.StartTrain(*e, p.settings.corpus, o)) {
         p.losses_title = "Training loss (new model)";
     }
 }
 
 void start_finetune(ModelPanel& p) {
+    const model::ModelEngine* e = engine(p);
+    if (!e || p.model.empty()) return;
     model::FinetuneOptions o;
     o.method = default_method(static_cast<MethodKind>(p.settings.finetune_method));
     o.factor = p.settings.finetune_factor;
     o.steps = p.settings.finetune_steps;
     o.threads = p.settings.threads;
-    if (p.worker.StartFinetune(p.model, p.settings.corpus, o))
+    if (p.worker.StartFinetune(*e, p.model, p.settings.corpus, o))
         p.losses_title = "Fine-tuning loss (" + std::string(method_label(kind_of(o.method))) + ", s = " +
                          fmt(o.factor) + ")";
 }
 
 void start_search(ModelPanel& p) {
+    const model::ModelEngine* e = engine(p);
+    if (!e || p.model.empty()) return;
     model::ModelSearchOptions o;
     o.factor = p.settings.search_factor;
     o.search.iterations = p.settings.search_iterations;
     o.search.population = p.settings.search_population;
     o.search.parents = std::max(2, p.settings.search_population / 2);
     o.threads = p.settings.threads;
-    p.worker.StartSearch(p.model, p.settings.corpus, o);
+    p.worker.StartSearch(*e, p.model, p.settings.corpus, o);
 }
 
 // Takes the worker's snapshot; adopts a finished run's model and report.
@@ -158,7 +208,7 @@ void refresh(App& app, ModelPanel& p) {
             rebuild = true;
         }
         if (auto m = p.worker.TakeModel()) {
-            p.model = std::move(*m);
+            adopt_model(p, std::move(*m));
             if (p.snap.job == ModelJob::Search) {
                 app.toasts.Info("LongRoPE factors searched on the model: perplexity " +
                                 fmt(p.model.info().longrope->perplexity, 4) + " at " +
@@ -198,10 +248,10 @@ bool DoubleField(const char* label, const char* id, const char* tip, double& v, 
 
 void ModelColumn(App& app, ModelPanel& p, bool running) {
     SectionHeading("Model");
-    if (p.model.empty()) {
+    if (!p.has_info) {
         ErrorText(p.load_error.empty() ? "No model loaded." : p.load_error);
     } else {
-        const auto& i = p.model.info();
+        const auto& i = p.info;
         const auto& s = i.shape;
         ImGui::TextUnformatted(p.model_label.c_str());
         ImGui::PushStyleColor(ImGuiCol_Text, kMutedColor);
@@ -223,7 +273,7 @@ void ModelColumn(App& app, ModelPanel& p, bool running) {
     ImGui::BeginDisabled(p.model.empty());
     if (ImGui::Button("Save model")) {
         const std::string path = export_directory(app) + "/model.rsmodel";
-        if (auto st = model::save_model(p.model, path); !st) app.toasts.Error(st.error().message);
+        if (auto st = engine(p)->save_model(p.model, path); !st) app.toasts.Error(st.error().message);
         else app.toasts.Info("Wrote " + path + " (load it with 'ropescope-cli model eval --model " + path + "').");
     }
     ImGui::EndDisabled();
@@ -231,30 +281,62 @@ void ModelColumn(App& app, ModelPanel& p, bool running) {
     ImGui::EndDisabled();
 }
 
+// One method's checkbox with its colour; LongRoPE only once factors were searched on the model.
+bool MethodCheckbox(const ModelPanel& p, ModelSettings& s, MethodKind k) {
+    const bool longrope_missing = k == MethodKind::LongRope && !p.info.longrope;
+    ImGui::PushID(static_cast<int>(k));
+    ColorSwatch(to_imu32(method_color(k)));
+    ImGui::SameLine();
+    bool on = s.methods[static_cast<std::size_t>(k)];
+    ImGui::BeginDisabled(longrope_missing);
+    const bool changed = ImGui::Checkbox(std::string(method_name(k)).c_str(), &on);
+    if (changed) s.methods[static_cast<std::size_t>(k)] = on;
+    ImGui::EndDisabled();
+    if (longrope_missing) Tooltip("LongRoPE needs per-pair factors: run \"Search factors on this model\" first.");
+    else Tooltip(std::string(method_label(k)).c_str());
+    ImGui::PopID();
+    return changed;
+}
+
+// The methods to evaluate: three checkboxes a row when the column is wide enough for the longest
+// name, else one drop-down list of the same checkboxes (a 1280 x 720 window), so no name runs under
+// its neighbour.
+bool MethodChoice(const ModelPanel& p, ModelSettings& s) {
+    float widest = 0;
+    for (const MethodKind k : kAllMethods)
+        widest = std::max(widest, ImGui::CalcTextSize(std::string(method_name(k)).c_str()).x);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float cell_need = ImGui::GetFrameHeight() * 2.0f + style.ItemSpacing.x * 2.0f + style.ItemInnerSpacing.x + widest;
+    const float cell_w = std::floor(ImGui::GetContentRegionAvail().x / 3.0f);
+    bool changed = false;
+    if (cell_w >= cell_need) {
+        int shown = 0;
+        for (const MethodKind k : kAllMethods) {
+            changed |= MethodCheckbox(p, s, k);
+            if (++shown % 3 != 0) ImGui::SameLine(static_cast<float>(shown % 3) * cell_w);
+        }
+        if (shown % 3 != 0) ImGui::NewLine();
+        return changed;
+    }
+    std::string chosen;
+    for (const MethodKind k : kAllMethods)
+        if (s.methods[static_cast<std::size_t>(k)]) chosen += (chosen.empty() ? "" : ", ") + std::string(method_name(k));
+    RowLabel("methods", "The methods evaluated on the model.", 70);
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##eval_methods", chosen.empty() ? "none" : chosen.c_str(), ImGuiComboFlags_HeightLarge)) {
+        for (const MethodKind k : kAllMethods) changed |= MethodCheckbox(p, s, k);
+        ImGui::EndCombo();
+    }
+    Tooltip(chosen.empty() ? "No method chosen." : chosen.c_str());
+    return changed;
+}
+
 void EvalColumn(App& app, ModelPanel& p, bool running) {
     SectionHeading("Evaluate");
     ModelSettings& s = p.settings;
     bool changed = false;
     ImGui::BeginDisabled(running);
-    int shown = 0;
-    for (const MethodKind k : kAllMethods) {
-        const bool longrope_missing = k == MethodKind::LongRope && !p.model.info().longrope;
-        ImGui::PushID(static_cast<int>(k));
-        ColorSwatch(to_imu32(method_color(k)));
-        ImGui::SameLine();
-        bool on = s.methods[static_cast<std::size_t>(k)];
-        ImGui::BeginDisabled(longrope_missing);
-        if (ImGui::Checkbox(std::string(method_name(k)).c_str(), &on)) {
-            s.methods[static_cast<std::size_t>(k)] = on;
-            changed = true;
-        }
-        ImGui::EndDisabled();
-        if (longrope_missing) Tooltip("LongRoPE needs per-pair factors: run \"Search factors on this model\" first.");
-        else Tooltip(std::string(method_label(k)).c_str());
-        ImGui::PopID();
-        if (++shown % 3 != 0) ImGui::SameLine(static_cast<float>(shown % 3) * 118.0f * UiScale());
-    }
-    if (shown % 3 != 0) ImGui::NewLine();
+    changed |= MethodChoice(p, s);
     changed |= IntField("up to xL", "##max_multiple", "Lengths L, 2L, 4L, ... up to this multiple of L.",
                         s.max_multiple, 1, 64);
     changed |= DoubleField("factor", "##factor", "Extension factor s; 0 = auto: s = max(1, T / L) for each length T.",
@@ -311,7 +393,7 @@ void TrainColumn(App& app, ModelPanel& p, bool running) {
     Tooltip("A text file or a folder of text files (--corpus); every 10th file is held out for evaluation.");
     ImGui::EndDisabled();
     if (changed) save_settings(app, p);
-    ImGui::BeginDisabled(running);
+    ImGui::BeginDisabled(running || !engine(p));
     if (ImGui::Button("Train", ImVec2(-1, 0))) start_train(p);
     ImGui::EndDisabled();
     Tooltip("Train a new model from scratch with these settings (the loss curve updates live; Cancel stops it and "
@@ -354,9 +436,12 @@ void TuneColumn(App& app, ModelPanel& p, bool running) {
     if (changed) save_settings(app, p);
 }
 
-std::string progress_text(const ModelSnapshot& s, float& fraction) {
+std::string progress_text(const ModelPanel& p, float& fraction) {
+    const ModelSnapshot& s = p.snap;
     char text[256];
     fraction = 0;
+    if (p.engine_loader.Loading()) return "loading the model engine (LibTorch) ...";
+    if (!engine(p)) return "the model engine is not available";
     if (s.job == ModelJob::None) return "ready";
     if (!s.error.empty()) return std::string(model_job_name(s.job)) + " refused its input";
     switch (s.job) {
@@ -396,7 +481,12 @@ void ResultsTable(const ModelPanel& p) {
     for (const auto& q : p.report.results)
         if (std::find(lengths.begin(), lengths.end(), q.length) == lengths.end()) lengths.push_back(q.length);
     const int cols = 1 + static_cast<int>(lengths.size());
-    if (!ImGui::BeginTable("##results", cols, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) return;
+    // Columns as wide as their contents; when they do not all fit, the table scrolls sideways
+    // instead of cutting numbers.
+    if (!ImGui::BeginTable("##results", cols,
+                           ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit |
+                               ImGuiTableFlags_ScrollX))
+        return;
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
     ImGui::TableNextColumn();
     MutedText("method");
@@ -412,12 +502,16 @@ void ResultsTable(const ModelPanel& p) {
             ImGui::TableNextColumn();
             ColorSwatch(to_imu32(method_color(q.kind)));
             ImGui::SameLine();
-            ImGui::TextUnformatted(std::string(method_label(q.kind)).c_str());
+            ImGui::TextUnformatted(std::string(method_name(q.kind)).c_str());  // short: the CLI's name
+            Tooltip(std::string(method_label(q.kind)).c_str());
             last = q.kind;
             first = false;
         }
         ImGui::TableNextColumn();
         ImGui::Text("%.2f (%.0f%%)", q.perplexity, 100 * q.passkey_accuracy);
+        Tooltip(("perplexity " + fmt(q.perplexity, 4) + ", passkey accuracy " + fmt(100 * q.passkey_accuracy, 3) +
+                 "% over " + std::to_string(q.windows) + " windows, s = " + fmt(q.factor))
+                    .c_str());
     }
     ImGui::EndTable();
 }
@@ -442,13 +536,33 @@ std::shared_ptr<ModelPanel> make_model_panel(App& app) {
     return p;
 }
 
+void start_model_engine(App& app) {
+    if (app.model_panel) app.model_panel->engine_loader.Start();
+}
+
+bool model_engine_loaded(const App& app, double& seconds) {
+    seconds = app.model_panel ? app.model_panel->engine_loader.LoadSeconds() : 0;
+    return app.model_panel && app.model_panel->engine_loader.Started() && !app.model_panel->engine_loader.Loading();
+}
+
+void wait_for_model_engine(App& app) {
+    if (app.model_panel) app.model_panel->engine_loader.Wait();
+}
+
 void draw_model_panel(App& app) {
     if (!app.model_panel) return;
     ModelPanel& p = *app.model_panel;
     const float s = UiScale();
+    p.engine_loader.Start();  // if the first frame showed this tab, before main() asked
+    if (app.sync_compute) p.engine_loader.Wait();  // a screenshot shows the tab as it ends up
     if (p.first_draw) {
         p.first_draw = false;
-        if (p.settings.autostart_eval || (!p.has_report && !p.model.empty())) start_eval(p);
+        p.eval_when_ready = p.settings.autostart_eval || (!p.has_report && p.has_info);
+    }
+    load_waiting_weights(app, p);
+    if (p.eval_when_ready && engine(p) && !p.model.empty()) {
+        p.eval_when_ready = false;
+        start_eval(p);
     }
     if (app.sync_compute && p.worker.Running()) p.worker.Wait();
     refresh(app, p);
@@ -481,7 +595,7 @@ void draw_model_panel(App& app) {
 
     // Progress and Cancel.
     float fraction = 0;
-    const std::string text = progress_text(p.snap, fraction);
+    const std::string text = progress_text(p, fraction);
     ImGui::BeginDisabled(!running);
     ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(150, 60, 52, 255));
     if (ImGui::Button("Cancel", ImVec2(88.0f * s, 0))) p.worker.Stop();
@@ -493,13 +607,18 @@ void draw_model_panel(App& app) {
     ImGui::ProgressBar(std::clamp(fraction, 0.0f, 1.0f), ImVec2(-1, ImGui::GetFrameHeight()), text.c_str());
     ImGui::PopStyleColor();
     if (!p.snap.error.empty()) ErrorText(p.snap.error);
+    if (const std::string why = p.engine_loader.Error(); !why.empty()) ErrorText(why);
 
     // Figures: perplexity and passkey on top, loss and the table below.
     const ImVec2 rest = ImGui::GetContentRegionAvail();
     const float top_h = std::floor((rest.y - gap) * 0.58f);
     const float left_w = std::floor((rest.x - gap) * 0.55f);
     const float right_w = rest.x - gap - left_w;
-    const char* waiting = p.has_report ? nullptr : running ? "Evaluating ..." : "Press Evaluate";
+    const char* waiting = p.has_report                    ? nullptr
+                          : running                       ? "Evaluating ..."
+                          : p.engine_loader.Loading()     ? "Loading the model engine (LibTorch) ..."
+                          : p.eval_when_ready && engine(p) ? "Evaluating ..."
+                                                          : "Press Evaluate";
     PlotCell(app, "perplexity", "model-perplexity", p.perplexity, p.figures_generation, p.perplexity_widget,
              app.state.view.plots["model.perplexity"], ImVec2(left_w, top_h), waiting);
     ImGui::SameLine(0, gap);

@@ -205,8 +205,9 @@ void ModelWorker::PublishStep(const model::TrainProgress& p) {
     });
 }
 
-bool ModelWorker::StartEval(const model::Model& m, const std::string& corpus, model::EvalOptions o) {
-    return Launch(ModelJob::Eval, [this, m, corpus, o]() mutable {
+bool ModelWorker::StartEval(const model::ModelEngine& engine, const model::Model& m, const std::string& corpus,
+                            model::EvalOptions o) {
+    return Launch(ModelJob::Eval, [this, &engine, m, corpus, o]() mutable {
         auto c = corpus_for(corpus, m.info().corpus);
         if (!c) return Publish([&](ModelSnapshot& s) { s.error = c.error().message; });
         o.cancel = &cancel_;
@@ -216,7 +217,7 @@ bool ModelWorker::StartEval(const model::Model& m, const std::string& corpus, mo
                 s.points_total = total;
             });
         };
-        auto r = model::evaluate_model(m, c->heldout, o);
+        auto r = engine.evaluate_model(m, c->heldout, o);
         Publish([&](ModelSnapshot& s) {
             if (!r) {
                 s.error = r.error().message;
@@ -231,13 +232,13 @@ bool ModelWorker::StartEval(const model::Model& m, const std::string& corpus, mo
     });
 }
 
-bool ModelWorker::StartTrain(const std::string& corpus, model::TrainOptions o) {
-    return Launch(ModelJob::Train, [this, corpus, o]() mutable {
+bool ModelWorker::StartTrain(const model::ModelEngine& engine, const std::string& corpus, model::TrainOptions o) {
+    return Launch(ModelJob::Train, [this, &engine, corpus, o]() mutable {
         auto c = corpus_for(corpus, "");
         if (!c) return Publish([&](ModelSnapshot& s) { s.error = c.error().message; });
         o.cancel = &cancel_;
         o.progress = [this](const model::TrainProgress& p) { PublishStep(p); };
-        auto r = model::train_model(*c, o);
+        auto r = engine.train_model(*c, o);
         Publish([&](ModelSnapshot& s) {
             if (!r) {
                 s.error = r.error().message;
@@ -249,13 +250,14 @@ bool ModelWorker::StartTrain(const std::string& corpus, model::TrainOptions o) {
     });
 }
 
-bool ModelWorker::StartFinetune(const model::Model& m, const std::string& corpus, model::FinetuneOptions o) {
-    return Launch(ModelJob::Finetune, [this, m, corpus, o]() mutable {
+bool ModelWorker::StartFinetune(const model::ModelEngine& engine, const model::Model& m, const std::string& corpus,
+                                model::FinetuneOptions o) {
+    return Launch(ModelJob::Finetune, [this, &engine, m, corpus, o]() mutable {
         auto c = corpus_for(corpus, m.info().corpus);
         if (!c) return Publish([&](ModelSnapshot& s) { s.error = c.error().message; });
         o.cancel = &cancel_;
         o.progress = [this](const model::TrainProgress& p) { PublishStep(p); };
-        auto r = model::finetune_model(m, *c, o);
+        auto r = engine.finetune_model(m, *c, o);
         Publish([&](ModelSnapshot& s) {
             if (!r) {
                 s.error = r.error().message;
@@ -267,8 +269,9 @@ bool ModelWorker::StartFinetune(const model::Model& m, const std::string& corpus
     });
 }
 
-bool ModelWorker::StartSearch(const model::Model& m, const std::string& corpus, model::ModelSearchOptions o) {
-    return Launch(ModelJob::Search, [this, m, corpus, o]() mutable {
+bool ModelWorker::StartSearch(const model::ModelEngine& engine, const model::Model& m, const std::string& corpus,
+                              model::ModelSearchOptions o) {
+    return Launch(ModelJob::Search, [this, &engine, m, corpus, o]() mutable {
         auto c = corpus_for(corpus, m.info().corpus);
         if (!c) return Publish([&](ModelSnapshot& s) { s.error = c.error().message; });
         o.search.cancel = &cancel_;
@@ -280,7 +283,7 @@ bool ModelWorker::StartSearch(const model::Model& m, const std::string& corpus, 
                 s.best_perplexity = p.best_fitness;
             });
         };
-        auto r = model::search_factors_on_model(m, c->heldout, o);
+        auto r = engine.search_factors_on_model(m, c->heldout, o);
         Publish([&](ModelSnapshot& s) {
             if (!r) {
                 s.error = r.error().message;

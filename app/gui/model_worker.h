@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ropescope/longrope_search.h"
+#include "ropescope/model/engine.h"
 #include "ropescope/model/evaluate.h"
 #include "ropescope/model/model.h"
 #include "ropescope/model/model_search.h"
@@ -91,12 +92,16 @@ public:
     ModelWorker& operator=(const ModelWorker&) = delete;
     ~ModelWorker();
 
-    // Each starts a run on the worker thread and returns false (doing nothing) while one runs.
-    // The corpus is read on the worker thread ("" : the model's own, else the default corpus).
-    bool StartEval(const model::Model& model, const std::string& corpus, model::EvalOptions options);
-    bool StartTrain(const std::string& corpus, model::TrainOptions options);
-    bool StartFinetune(const model::Model& model, const std::string& corpus, model::FinetuneOptions options);
-    bool StartSearch(const model::Model& model, const std::string& corpus, model::ModelSearchOptions options);
+    // Each starts a run on the worker thread with `engine`'s functions (linked, or loaded by
+    // ModelEngineLoader) and returns false (doing nothing) while one runs. The corpus is read on
+    // the worker thread ("" : the model's own, else the default corpus).
+    bool StartEval(const model::ModelEngine& engine, const model::Model& model, const std::string& corpus,
+                   model::EvalOptions options);
+    bool StartTrain(const model::ModelEngine& engine, const std::string& corpus, model::TrainOptions options);
+    bool StartFinetune(const model::ModelEngine& engine, const model::Model& model, const std::string& corpus,
+                       model::FinetuneOptions options);
+    bool StartSearch(const model::ModelEngine& engine, const model::Model& model, const std::string& corpus,
+                     model::ModelSearchOptions options);
     void Stop();   // cancel the running job (returns at once)
     void Wait();   // until the running job has ended
     bool Running() const { return running_.load(); }

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "attention_kernels.h"
+#include "attention_memory.h"
 #include "ropescope/decay.h"
 #include "ropescope/validate.h"
 
@@ -507,13 +508,16 @@ struct AttentionEngine::Impl {
     // Per-thread workspace.
     struct Scratch {
         std::vector<float> ctile, otile, row;
+        std::vector<int> pairs;
         std::vector<double> anchor;
     };
     std::vector<Scratch> scratch;
     // Shared tables (two frequency sets: [0] scaled, [1] original below n_hat).
-    std::vector<float> lk[2], lt_re[2], lt_im[2], theta[2];
+    KernelTable lk[2];  // read at random by the kernels: on huge pages (attention_memory.h)
+    std::vector<float> lt_re[2], lt_im[2], theta[2];
     std::vector<double> alpha_re[2], alpha_im[2], step_re[2], step_im[2];
-    std::vector<float> content_re, content_im, content_const;
+    KernelTable content_re, content_im;
+    std::vector<float> content_const;
     std::vector<float> fast_logits;
     std::vector<double> ref_logits;
     std::vector<ChunkStats> stats;
@@ -531,7 +535,7 @@ struct AttentionEngine::Impl {
         std::vector<int> row_ends;            // per superblock, `entries` each
         std::vector<std::size_t> superblock;  // per chunk: index of its first superblock
     } pool_order;
-    std::vector<float> pool_lanes[2];   // pool kernel's lane rows, and the frequencies they were built for
+    KernelTable pool_lanes[2];   // pool kernel's lane rows, and the frequencies they were built for
     std::vector<double> pool_step_re[2], pool_step_im[2], pool_freq[2];
     std::int64_t fast_count = 0, ref_count = 0;
 };
@@ -658,11 +662,11 @@ int resolve_threads(int threads) {
 namespace {
 
 // The fast kernels (see attention_kernels.h).
-enum class FastKernel { Gemm, Rotor, Pool, Corrected, Phase };
+enum class FastKernel { Gemm, Rotor, Pool, Corrected, PoolCorrected, Phase };
 
 // Content rows a_h = q conj(k_h) (unscaled) and their non-rotary parts (scaled), pairs8 wide.
-void build_content_rows(const Content& content, int pairs8, std::vector<float>& content_re,
-                        std::vector<float>& content_im, std::vector<float>& content_const) {
+void build_content_rows(const Content& content, int pairs8, KernelTable& content_re, KernelTable& content_im,
+                        std::vector<float>& content_const) {
     const std::size_t rows = content.keys.size(), p8 = static_cast<std::size_t>(pairs8);
     content_re.assign(rows * p8, 0.0f);
     content_im.assign(rows * p8, 0.0f);
@@ -682,7 +686,7 @@ void build_content_rows(const Content& content, int pairs8, std::vector<float>& 
 // Lane tables e^{-i l t_i} (l < kLanes) and block steps e^{-i kLanes t_i} of frequency set s;
 // they depend on the frequencies only, so they are kept while those stay the same.
 struct LaneTables {
-    std::vector<float>& lk;
+    KernelTable& lk;
     std::vector<float>& lt_re;
     std::vector<float>& lt_im;
     std::vector<double>& step_re;
@@ -720,7 +724,7 @@ void build_lane_tables(const std::vector<double>& freq, const LaneTables& out) {
 // e^{-i kPoolLanes t_i}; kept while the frequencies stay the same. Lane l = 32 u + v is built as
 // e^{-i 32 u t} e^{-i v t} in double from 64 exact sines and cosines per pair instead of 1024.
 struct PoolLanes {
-    std::vector<float>& lanes;
+    KernelTable& lanes;
     std::vector<double>& step_re;
     std::vector<double>& step_im;
     std::vector<double>& built_for;
@@ -887,12 +891,14 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         // rounded to a format computed once per distinct rounded position.
         const bool shared = content.pool == 0;
         const std::int64_t last_position = std::max(m, o.first_key + n - 1);
-        const FastKernel mode = o.precision == PhasePrecision::Fp64 ? (shared                                                   ? FastKernel::Gemm
-                                                               : static_cast<int>(content.keys.size()) <= kernels::kMaxPoolEntries ? FastKernel::Pool
-                                                                                                                                  : FastKernel::Rotor)
-                                : o.precision == PhasePrecision::Fp32 && last_position < (std::int64_t{1} << 24)
-                                    ? FastKernel::Corrected
-                                    : FastKernel::Phase;
+        const bool poolable = static_cast<int>(content.keys.size()) <= kernels::kMaxPoolEntries;
+        FastKernel mode = FastKernel::Phase;
+        if (o.precision == PhasePrecision::Fp64)
+            mode = shared ? FastKernel::Gemm : poolable ? FastKernel::Pool : FastKernel::Rotor;
+        else if (o.precision == PhasePrecision::Fp32 && last_position < (std::int64_t{1} << 24))
+            mode = !shared && poolable ? FastKernel::PoolCorrected : FastKernel::Corrected;
+        // The pool kernels (exact or corrected fp32 phases) keep the keys sorted by content row.
+        const bool pooled = mode == FastKernel::Pool || mode == FastKernel::PoolCorrected;
         bool used[2] = {false, false};
         for (const auto& ch : chunks) used[ch.segment] = true;
         std::vector<kernels::Tables> tables(2);
@@ -920,7 +926,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                                                         : round_to_precision(exact_freq[static_cast<std::size_t>(i)], o.precision);
             if (mode != FastKernel::Phase)
                 build_lane_tables(freq, {im.lk[s], im.lt_re[s], im.lt_im[s], im.step_re[s], im.step_im[s], im.table_freq[s]});
-            if (mode == FastKernel::Pool)
+            if (pooled)
                 build_pool_lanes(freq, {im.pool_lanes[s], im.pool_step_re[s], im.pool_step_im[s], im.pool_freq[s]});
             t.pool_lanes = im.pool_lanes[s].data();
             t.pool_step_re = im.pool_step_re[s].data();
@@ -961,11 +967,12 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         void (*kernel)(const kernels::Chunk&) = mode == FastKernel::Gemm        ? ops.gemm_chunk
                                                 : mode == FastKernel::Rotor     ? ops.rotor_chunk
                                                 : mode == FastKernel::Pool      ? ops.pool_chunk
+                                                : mode == FastKernel::PoolCorrected ? ops.pool_corrected_chunk
                                                 : mode == FastKernel::Corrected ? ops.corrected_chunk
                                                                                 : ops.phase_chunk;
         const bool anchored = mode != FastKernel::Phase;
         auto& po = im.pool_order;
-        if (mode == FastKernel::Pool) {
+        if (pooled) {
             const std::int64_t split = std::clamp<std::int64_t>(rope.n_hat - o.first_key, 0, n);
             const int entries = static_cast<int>(content.keys.size());
             if (!(po.seed == content.seed && po.first_key == o.first_key && po.num_keys == n &&
@@ -997,6 +1004,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
             sc.ctile.resize(kernels::kTileBlocks * 2 * p8);
             sc.otile.resize(kernels::kTileKeys);
             sc.row.resize(8 * p8);
+            sc.pairs.resize(p8);
             sc.anchor.resize(2 * p8);
         }
         const std::function<void(int)> job = [&](int worker) {
@@ -1029,8 +1037,9 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                 c.ctile = sc.ctile.data();
                 c.otile = sc.otile.data();
                 c.row = sc.row.data();
+                c.pairs = sc.pairs.data();
                 c.logits = im.fast_logits.data() + ch.first_index;
-                if (mode == FastKernel::Pool) {
+                if (pooled) {
                     c.order = po.order.data() + ch.first_index;
                     c.row_ends = po.row_ends.data() + po.superblock[k] * static_cast<std::size_t>(po.entries);
                     c.sorted = po.valid;
@@ -1043,7 +1052,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         };
         im.pool.run(threads, job);
         if (stopped.load()) return Error{std::string(kCancelledField), "attention: cancelled."};
-        if (mode == FastKernel::Pool) po.valid = true;  // every chunk ran, so every chunk is sorted
+        if (pooled) po.valid = true;  // every chunk ran, so every chunk is sorted
         if (auto bad = first_nonfinite(im.stats, chunks, im.fast_logits.data(), o.first_key)) return *bad;
         summary.max = -INFINITY;
         summary.min = INFINITY;

@@ -87,6 +87,7 @@ struct Chunk {
     float* ctile;          // workspace: kTileBlocks * 2 * pairs8 floats
     float* otile;          // workspace: kTileKeys floats
     float* row;            // workspace: 8 * pairs8 floats
+    int* pairs;            // workspace: pairs8 ints (corrected kernels: the pairs by correction level)
     // Pool kernel: the keys sorted by content row, per superblock of kPoolLanes keys: order
     // (count lanes) and row_ends ((pool + 1) per superblock); computed by the kernel unless
     // `sorted` says they already hold this chunk's order.
@@ -105,6 +106,9 @@ struct Ops {
     // per-key content from a pool, exact phases: every pool row rotated once per superblock, then
     // one real dot product per key against the superblock's lane table
     void (*pool_chunk)(const Chunk&);
+    // fp32 phases at positions below 2^24, per-key content from a pool: the pool kernel with each
+    // key's lane row corrected by e^{i delta} (see corrected_chunk)
+    void (*pool_corrected_chunk)(const Chunk&);
     // fp32 phases at positions below 2^24, either content: the exact rotor times e^{i delta}, delta
     // the fp32 product's rounding error (exact with one FMA)
     void (*corrected_chunk)(const Chunk&);

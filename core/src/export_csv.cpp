@@ -12,6 +12,14 @@ namespace {
 
 std::string cell(double v) { return std::isnan(v) ? "" : format_number(v); }
 
+// A text field: quoted when it holds a comma, a quote or a line break (RFC 4180).
+std::string text_cell(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (const char ch : text) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return out + "\"";
+}
+
 bool ends_with(const std::string& text, const std::string& suffix) {
     return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -102,11 +110,14 @@ std::string heatmap_block(const Panel& panel) {
         map.values.size() < static_cast<std::size_t>(map.columns) * static_cast<std::size_t>(map.rows))
         return out;
     const double dx = (map.x_max - map.x_min) / map.columns, dy = (map.y_max - map.y_min) / map.rows;
+    // Named rows and columns (a method, a length) are written by name, quoted as CSV requires.
+    const bool named_rows = map.row_labels.size() == static_cast<std::size_t>(map.rows);
+    const bool named_columns = map.column_labels.size() == static_cast<std::size_t>(map.columns);
     for (int row = 0; row < map.rows; ++row) {
-        const std::string y = cell(map.y_min + (row + 0.5) * dy);
+        const std::string y = named_rows ? text_cell(map.row_labels[row]) : cell(map.y_min + (row + 0.5) * dy);
         for (int col = 0; col < map.columns; ++col)
-            out += cell(map.x_min + (col + 0.5) * dx) + "," + y + "," +
-                   cell(map.values[static_cast<std::size_t>(row) * map.columns + col]) + "\n";
+            out += (named_columns ? text_cell(map.column_labels[col]) : cell(map.x_min + (col + 0.5) * dx)) + "," + y +
+                   "," + cell(map.values[static_cast<std::size_t>(row) * map.columns + col]) + "\n";
     }
     return out;
 }

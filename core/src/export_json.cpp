@@ -90,7 +90,7 @@ nlohmann::json heatmap_json(const Heatmap& h) {
     return {{"columns", h.columns},     {"rows", h.rows},       {"x_min", h.x_min},
             {"x_max", h.x_max},         {"y_min", h.y_min},     {"y_max", h.y_max},
             {"value_min", h.value_min}, {"value_max", h.value_max}, {"value_label", h.value_label},
-            {"values", values}};
+            {"column_labels", h.column_labels}, {"row_labels", h.row_labels}, {"values", values}};
 }
 
 }  // namespace
@@ -109,7 +109,11 @@ nlohmann::json figure_to_json(const Figure& figure) {
                  {"style", style_name(m.style)},
                  {"color", m.color ? nlohmann::json(to_hex(*m.color)) : nlohmann::json(nullptr)}});
         nlohmann::json notes = nlohmann::json::array();
-        for (const auto& a : p.annotations) notes.push_back({{"x", number(a.x)}, {"y", number(a.y)}, {"text", a.text}});
+        for (const auto& a : p.annotations)
+            notes.push_back({{"x", number(a.x)},
+                             {"y", number(a.y)},
+                             {"text", a.text},
+                             {"place", a.place == AnnotationPlace::Centered ? "centered" : "beside"}});
         nlohmann::json panel = {{"title", p.title},   {"x", axis_json(p.x)},       {"y", axis_json(p.y)},
                                 {"series", series},   {"markers", markers},        {"annotations", notes},
                                 {"legend", p.legend},

@@ -148,6 +148,14 @@ float widest_label(const std::vector<Tick>& ticks, double lo, double hi, float s
     return widest;
 }
 
+std::vector<Tick> cell_ticks(const std::vector<std::string>& labels, double lo, double hi) {
+    std::vector<Tick> ticks;
+    const double step = (hi - lo) / static_cast<double>(labels.size());
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        ticks.push_back(Tick{lo + (static_cast<double>(i) + 0.5) * step, true, labels[i]});
+    return ticks;
+}
+
 std::vector<Tick> ticks_in(AxisScale scale, const AxisRange& r, int target) {
     auto ticks = make_ticks(scale, r.min, r.max, target);
     std::erase_if(ticks, [&](const Tick& t) { return !inside_range(t.value, r.min, r.max, scale); });

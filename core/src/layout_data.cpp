@@ -295,6 +295,10 @@ void add_annotations(PanelContext& c) {
     for (const auto& a : c.panel.annotations) {
         const Vec2 at{l.to_px_x(a.x), l.to_px_y(a.y)};
         if (!std::isfinite(at.x) || !std::isfinite(at.y) || !l.plot.contains(at)) continue;
+        if (a.place == AnnotationPlace::Centered) {
+            c.add(make_text(a.text, at, c.st.small, c.theme.text, TextAlign::Center, TextBaseline::Middle));
+            continue;
+        }
         Primitive text = make_text(a.text, {}, c.st.small, c.theme.text_muted, TextAlign::Left, TextBaseline::Bottom);
         const float d = c.st.gap * 0.5f;
         place_label(c, std::move(text),

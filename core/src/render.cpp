@@ -137,7 +137,11 @@ PlotArea plot_area(const Panel& panel, Rect frame, const Style& st, AxisScale x_
     const float bottom = std::clamp(frame.y1 - below, top + 1.0f, frame.y1);
 
     const int y_target = std::clamp(static_cast<int>((bottom - top) / (st.font * 4.0f)), 2, 8);
-    a.yt = ticks_in(y_scale, ry, y_target);
+    const Heatmap* map = panel.heatmap ? &*panel.heatmap : nullptr;
+    const bool named_rows = map && map->rows > 0 && map->row_labels.size() == static_cast<std::size_t>(map->rows);
+    const bool named_columns =
+        map && map->columns > 0 && map->column_labels.size() == static_cast<std::size_t>(map->columns);
+    a.yt = named_rows ? cell_ticks(map->row_labels, map->y_min, map->y_max) : ticks_in(y_scale, ry, y_target);
     a.y_label_width = widest_label(a.yt, ry.min, ry.max, st.font);
     const float left_margin = (panel.y.title.empty() ? 0.0f : st.font * 1.15f + st.gap * 0.8f) + a.y_label_width +
                               st.gap * 0.5f + st.tick;
@@ -146,7 +150,7 @@ PlotArea plot_area(const Panel& panel, Rect frame, const Style& st, AxisScale x_
     const float left = std::min(frame.x0 + left_margin, frame.x1 - 2.0f);
     const float x_target_width = std::max(1.0f, frame.x1 - right_margin - left);
     const int x_target = std::clamp(static_cast<int>(x_target_width / (st.font * 7.0f)), 2, 8);
-    a.xt = ticks_in(x_scale, rx, x_target);
+    a.xt = named_columns ? cell_ticks(map->column_labels, map->x_min, map->x_max) : ticks_in(x_scale, rx, x_target);
     // The last x label is centred on its tick: leave room for its right half.
     for (const auto& t : a.xt) {
         if (!t.major || t.label.empty()) continue;

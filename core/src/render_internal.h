@@ -65,6 +65,9 @@ struct PanelContext {
 
 // layout_axes.cpp: the ticks of an axis inside its range; the widest of their labels.
 std::vector<Tick> ticks_in(AxisScale scale, const AxisRange& r, int target);
+// One labelled tick at the centre of each of labels.size() cells spanning [lo, hi] (a heatmap's
+// named columns or rows).
+std::vector<Tick> cell_ticks(const std::vector<std::string>& labels, double lo, double hi);
 float widest_label(const std::vector<Tick>& ticks, double lo, double hi, float size);
 // Grid lines (minor, then major) across the plot.
 void add_grid(PanelContext& c, const std::vector<Tick>& xt, const std::vector<Tick>& yt);

@@ -13,15 +13,24 @@ using test::figure_of;
 
 using Table = std::vector<std::vector<std::string>>;
 
+// One line's fields; a field in double quotes may hold commas, and "" inside it is one quote.
 std::vector<std::string> split(const std::string& line) {
-    std::vector<std::string> cells;
-    std::size_t start = 0;
-    while (true) {
-        const auto comma = line.find(',', start);
-        cells.push_back(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        if (comma == std::string::npos) return cells;
-        start = comma + 1;
+    std::vector<std::string> cells(1);
+    bool quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char ch = line[i];
+        if (quoted && ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+            cells.back() += '"';
+            ++i;
+        } else if (ch == '"') {
+            quoted = !quoted;
+        } else if (ch == ',' && !quoted) {
+            cells.emplace_back();
+        } else {
+            cells.back() += ch;
+        }
     }
+    return cells;
 }
 
 Table parse(const std::string& csv) {
@@ -116,6 +125,27 @@ TEST(Csv, HeatmapInLongForm) {
     ASSERT_EQ(t.size(), 1 + static_cast<std::size_t>(map.rows) * map.columns);
     EXPECT_EQ(number(t[1][2]), static_cast<double>(map.values[0]));
     EXPECT_EQ(number(t[1][1]), 0.0);  // row 0: pair 0
+}
+
+TEST(Csv, NamedHeatmapCellsAreWrittenByName) {
+    Figure figure;
+    Panel panel;
+    panel.x.title = "length";
+    panel.y.title = "method";
+    Heatmap h;
+    h.columns = 2;
+    h.rows = 2;
+    h.values = {0.25f, 0.5f, 0.75f, 1};
+    h.value_label = "accuracy";
+    h.column_labels = {"256", "512"};
+    h.row_labels = {"PI, s = 4", "say \"yarn\""};  // a comma and quotes: quoted as CSV requires
+    panel.heatmap = h;
+    figure.panels.push_back(panel);
+    const Table t = parse(figure_to_csv(figure));
+    ASSERT_EQ(t.size(), 5u);
+    EXPECT_EQ(t[0], (std::vector<std::string>{"length", "method", "accuracy"}));
+    EXPECT_EQ(t[1], (std::vector<std::string>{"256", "PI, s = 4", "0.25"}));
+    EXPECT_EQ(t[4], (std::vector<std::string>{"512", "say \"yarn\"", "1"}));
 }
 
 TEST(Csv, MultiplePanelsAreSeparateBlocks) {

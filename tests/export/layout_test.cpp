@@ -1,5 +1,6 @@
 // layout_figure: primitives stay on the canvas, one line per series, legend hit areas, transforms.
 #include <cmath>
+#include <map>
 #include <random>
 
 #include "export_test_util.h"
@@ -283,6 +284,61 @@ TEST(Layout, HeatmapBecomesAnImageUnderTheData) {
     EXPECT_EQ(images, 2);  // the map and its colour bar
 }
 
+// A small grid with named rows and columns and a value written in each cell (the Model tab's
+// passkey heatmap is one).
+Figure named_grid() {
+    Figure f;
+    Panel p;
+    Heatmap h;
+    h.columns = 3;
+    h.rows = 2;
+    h.x_min = -0.5;
+    h.x_max = 2.5;
+    h.y_min = -0.5;
+    h.y_max = 1.5;
+    h.value_min = 0;
+    h.value_max = 1;
+    h.values = {0, 0.5f, 1, 1, 0.5f, 0};
+    h.column_labels = {"256", "1024", "4096"};
+    h.row_labels = {"Default RoPE", "YaRN"};
+    for (int r = 0; r < 2; ++r)
+        for (int c = 0; c < 3; ++c)
+            p.annotations.push_back(Annotation{static_cast<double>(c), static_cast<double>(r),
+                                               std::to_string(10 * (3 * r + c)) + "%", AnnotationPlace::Centered});
+    p.heatmap = h;
+    f.panels.push_back(p);
+    return f;
+}
+
+TEST(Layout, NamedHeatmapRowsAndColumnsAreTheTickLabels) {
+    const Canvas canvas = layout_figure(named_grid(), light_theme(), 900, 600);
+    ASSERT_EQ(canvas.panels.size(), 1u);
+    const auto& plot = canvas.panels[0].plot;
+    std::map<std::string, Vec2> at;
+    for (const auto& p : canvas.primitives)
+        if (p.type == Primitive::Type::Text) at[p.text] = p.points.at(0);
+    // Each name sits at its cell's centre: columns under the plot, rows left of it.
+    const float column_w = plot.width() / 3, row_h = plot.height() / 2;
+    for (int c = 0; c < 3; ++c) {
+        const std::string name = std::vector<std::string>{"256", "1024", "4096"}[c];
+        ASSERT_TRUE(at.count(name)) << name;
+        EXPECT_NEAR(at[name].x, plot.x0 + (static_cast<float>(c) + 0.5f) * column_w, 1.0f) << name;
+        EXPECT_GT(at[name].y, plot.y1) << name;
+    }
+    ASSERT_TRUE(at.count("Default RoPE") && at.count("YaRN"));
+    EXPECT_NEAR(at["Default RoPE"].y, plot.y1 - 0.5f * row_h, 1.0f);  // row 0 at the bottom
+    EXPECT_NEAR(at["YaRN"].y, plot.y0 + 0.5f * row_h, 1.0f);
+    EXPECT_LT(at["YaRN"].x, plot.x0);
+    // No numeric tick labels besides the names (the colour bar's own ticks aside, which are right of the plot).
+    for (const auto& [text, point] : at)
+        if (point.x < plot.x1 && point.y > plot.y1 && text != "256" && text != "1024" && text != "4096")
+            ADD_FAILURE() << "unexpected label under the plot: " << text;
+    // Centred annotations: the cell's value exactly at the cell's centre.
+    ASSERT_TRUE(at.count("40%"));  // row 1, column 1
+    EXPECT_NEAR(at["40%"].x, plot.x0 + 1.5f * column_w, 1.0f);
+    EXPECT_NEAR(at["40%"].y, plot.y0 + 0.5f * row_h, 1.0f);
+}
+
 TEST(Layout, DegenerateInputs) {
     EXPECT_TRUE(layout_figure(Figure{}, light_theme(), 0, 100).primitives.empty());
     const Canvas empty = layout_figure(Figure{}, light_theme(), 400, 300);
@@ -348,7 +404,7 @@ TEST(Layout, HostileFiguresNeverBreak) {
                 panel.series.push_back(data);
             }
             if (unit(rng) < 0.5) panel.markers.push_back(Marker{Marker::Orientation::Vertical, value(), "m", {}, {}});
-            if (unit(rng) < 0.5) panel.annotations.push_back(Annotation{value(), value(), "note"});
+            if (unit(rng) < 0.5) panel.annotations.push_back(Annotation{value(), value(), "note", AnnotationPlace::Beside});
             figure.panels.push_back(panel);
         }
         const float w = static_cast<float>(200 + unit(rng) * 3000), h = static_cast<float>(150 + unit(rng) * 2000);

@@ -126,6 +126,9 @@ TEST_P(KernelIsaTest, LongRunsAndLatePositionsMatchTheReference) {
     const Case cases[] = {{ContentModel::Needle, PhasePrecision::Fp64, 0, 131075},
                           {ContentModel::Positional, PhasePrecision::Fp64, 1900000, 131075},
                           {ContentModel::Needle, PhasePrecision::Fp32, 900000, 131075},
+                          // every correction level of the corrected GEMM kernel (|d| up to 2^-4)
+                          {ContentModel::Positional, PhasePrecision::Fp32, 1900000, 131075},
+                          {ContentModel::Identical, PhasePrecision::Fp32, 0, 40000},
                           {ContentModel::Identical, PhasePrecision::Fp32, 16777216 - 3000, 7000},
                           {ContentModel::Needle, PhasePrecision::Fp32, 40000000, 7000}};
     for (const Case& c : cases) {
@@ -140,8 +143,36 @@ TEST_P(KernelIsaTest, LongRunsAndLatePositionsMatchTheReference) {
         const PathError e = compare(engine, rope, o);
         SCOPED_TRACE(std::string(content_model_name(c.content)) + " " + std::string(phase_precision_name(c.precision)) +
                      " first " + std::to_string(c.first_key));
-        EXPECT_LT(e.relative, 1e-4);
+        // Float rounding gives a few 1e-7 here (also near 2M); 2e-6 is far below the 1e-4 of the
+        // issue, so an anchor, table or fp32 correction that is off by more than rounding fails.
+        EXPECT_LT(e.relative, 2e-6);
         EXPECT_TRUE(e.same_argmax);
+    }
+}
+
+// fp32 phases of one fast pair (2/3 rad per token: not a power of two, so n theta is rarely exact
+// in float) where the angle's rounding error d is largest: up to 2^-4 rad below position 2^21,
+// 2^-1 below 2^24. The corrected kernel's series for e^{i d} must be exact to float precision
+// there, so the logits match the reference as closely as exact phases do (measured: 2.2e-7 and
+// 1.7e-7; a series two terms short near 2^21 gives 1.2e-5, one term short 2.9e-7: that last one
+// hides in the float rounding, whose size it has by design).
+TEST_P(KernelIsaTest, Fp32CorrectionIsExactForAFastPairUpTo2To24) {
+    AttentionEngine engine;
+    RopeSetup s;
+    s.head_dim = 2;  // one pair
+    s.factor = 1.5;  // PI: theta_0 = 1 / 1.5
+    const RopeResult rope = rope_of(s, MethodKind::Linear);
+    for (const std::int64_t last : {std::int64_t{1} << 21, std::int64_t{1} << 24}) {
+        AttentionOptions o;
+        o.content = ContentModel::Identical;
+        o.precision = PhasePrecision::Fp32;
+        o.num_keys = 20000;
+        o.first_key = last - o.num_keys;
+        o.target_distance = 5;
+        o.isa = GetParam();
+        const PathError e = compare(engine, rope, o);
+        SCOPED_TRACE("last position " + std::to_string(last));
+        EXPECT_LT(e.relative, 5e-7);
     }
 }
 

@@ -58,10 +58,15 @@ struct Marker {
     std::optional<Color> color;  // unset: the theme's marker colour
 };
 
+// Where an annotation's text goes: beside its point (clear of the data), or centred on it (the
+// value written in a heatmap cell).
+enum class AnnotationPlace { Beside, Centered };
+
 // A text note at a data position.
 struct Annotation {
     double x = 0, y = 0;
     std::string text;
+    AnnotationPlace place = AnnotationPlace::Beside;
 };
 
 // A colour-mapped grid (e.g. cos(m * theta'_i)), drawn under the series.
@@ -73,6 +78,10 @@ struct Heatmap {
     double y_min = 0, y_max = 1;
     float value_min = -1, value_max = 1;  // colour map range (diverging blue-white-red)
     std::string value_label;         // colour bar title
+    // Names of the columns and rows (e.g. lengths and methods), drawn as the x and y tick labels at
+    // the cells' centres instead of numbers; empty: numeric ticks. Used only when there is one per
+    // column (row).
+    std::vector<std::string> column_labels, row_labels;
 };
 
 // Where a panel's legend goes. Auto: inside the plot in a corner that hides no data, else in a

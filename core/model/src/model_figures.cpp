@@ -81,8 +81,8 @@ Figure passkey_figure(const EvalReport& report, const std::string& caption) {
     const auto lengths = lengths_of(report);
     Panel p;
     p.title = "accuracy (key near the start of a window of T tokens)";
-    p.x.title = "column: evaluated length T";
-    p.y.title = "row: method";
+    p.x.title = "evaluated length T (tokens)";
+    p.y.title = "";
     p.legend = false;
     Heatmap h;
     h.columns = static_cast<int>(lengths.size());
@@ -100,13 +100,11 @@ Figure passkey_figure(const EvalReport& report, const std::string& caption) {
             const auto c = static_cast<std::size_t>(std::find(lengths.begin(), lengths.end(), q->length) - lengths.begin());
             h.values[r * lengths.size() + c] = static_cast<float>(q->passkey_accuracy);
             p.annotations.push_back(Annotation{static_cast<double>(c), static_cast<double>(r),
-                                               (c == 0 ? std::string(method_label(methods[r].first)) + " " : "") +
-                                                   percent(q->passkey_accuracy)});
+                                               percent(q->passkey_accuracy), AnnotationPlace::Centered});
         }
+        h.row_labels.push_back(std::string(method_label(methods[r].first)));
     }
-    for (std::size_t c = 0; c < lengths.size(); ++c)
-        p.annotations.push_back(Annotation{static_cast<double>(c), static_cast<double>(methods.size()) - 0.75,
-                                           "T = " + std::to_string(lengths[c])});
+    for (const auto T : lengths) h.column_labels.push_back(std::to_string(T));
     p.x.min = h.x_min;
     p.x.max = h.x_max;
     p.y.min = h.y_min;

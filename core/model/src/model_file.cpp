@@ -326,4 +326,10 @@ Result<ModelFile> model_file_from_bytes(std::string_view bytes, const std::strin
     return file;
 }
 
+Result<ModelFile> read_model_file(const std::string& path) {
+    auto bytes = read_text_file(path, kMaxModelFileBytes, "a RopeScope model file (.rsmodel)", "model");
+    if (!bytes) return bytes.error();
+    return model_file_from_bytes(*bytes, path);
+}
+
 }  // namespace ropescope::model

@@ -35,5 +35,8 @@ std::string model_file_to_bytes(const ModelInfo& info, const std::vector<std::sp
 // Parses and checks a model file's bytes (magic, sizes, checksum, JSON, shape limits, the tensor
 // table, finite values); `name` (the path) starts every error message. info.checksum is the file's.
 Result<ModelFile> model_file_from_bytes(std::string_view bytes, const std::string& name);
+// Reads and checks a model file (read_text_file limits: directories, FIFOs, devices refused), as
+// checkpoint.h's load_model does, without making tensors of it.
+Result<ModelFile> read_model_file(const std::string& path);
 
 }  // namespace ropescope::model
