@@ -19,7 +19,7 @@
 namespace ropescope::model {
 
 // Bumped whenever the table or any type it passes changes, so a stale module is refused.
-inline constexpr int kModelEngineVersion = 1;
+inline constexpr int kModelEngineVersion = 2;  // 2: TrainRecipe with copy rows and smeared keys
 
 struct ModelEngine {
     int version = kModelEngineVersion;
