@@ -596,10 +596,11 @@ void draw_model_panel(App& app) {
     // Progress and Cancel.
     float fraction = 0;
     const std::string text = progress_text(p, fraction);
+    // Red only while there is something to stop: a faded red button still read as "press me".
     ImGui::BeginDisabled(!running);
-    ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(150, 60, 52, 255));
+    if (running) ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(150, 60, 52, 255));
     if (ImGui::Button("Cancel", ImVec2(88.0f * s, 0))) p.worker.Stop();
-    ImGui::PopStyleColor();
+    if (running) ImGui::PopStyleColor();
     ImGui::EndDisabled();
     Tooltip("Stop the running job before its next step; a cancelled training keeps the current model.");
     ImGui::SameLine();

@@ -26,9 +26,14 @@ void Tooltip(const char* text) {
 
 void RowLabel(const char* label, const char* tooltip, float label_width) {
     ImGui::AlignTextToFramePadding();
+    const float x0 = ImGui::GetCursorScreenPos().x;  // where the row starts (a window or a table cell)
     ImGui::TextUnformatted(label);
     if (tooltip) Tooltip(tooltip);
-    ImGui::SameLine(label_width * g_scale);
+    // The field starts label_width after the row's start, unless the label (a larger font, a
+    // narrow table column) is wider: then right after it, so the field never covers its letters.
+    const float text_end = ImGui::CalcTextSize(label).x + ImGui::GetStyle().ItemInnerSpacing.x;
+    ImGui::SameLine();
+    ImGui::SetCursorScreenPos(ImVec2(x0 + std::max(label_width * g_scale, text_end), ImGui::GetCursorScreenPos().y));
     ImGui::SetNextItemWidth(-1.0f);
 }
 
