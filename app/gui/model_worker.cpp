@@ -31,6 +31,18 @@ Result<model::Corpus> corpus_for(const std::string& chosen, const std::string& m
 ModelSettings::ModelSettings() {
     for (const MethodKind k : {MethodKind::Default, MethodKind::Linear, MethodKind::Ntk, MethodKind::Yarn})
         methods[static_cast<std::size_t>(k)] = true;
+    // Train defaults: the shipped model's recipe (scripts/make_default_model.sh), on one thread
+    // (faster than two on this 2-core machine). The CLI's `model train` defaults stay small.
+    shape.smear_keys = true;
+    recipe.steps = 1200;
+    recipe.batch = 8;
+    recipe.learning_rate = 0.008;
+    recipe.copy_warmup_steps = 200;
+    recipe.copy_fraction = 0.25;
+    recipe.answer_weight = 30;
+    recipe.short_passkey_fraction = 0.5;
+    recipe.seed = 1;
+    threads = 1;
 }
 
 nlohmann::json model_settings_to_json(const ModelSettings& s) {
@@ -49,6 +61,12 @@ nlohmann::json model_settings_to_json(const ModelSettings& s) {
             {"steps", s.recipe.steps},
             {"lr", s.recipe.learning_rate},
             {"seed", s.recipe.seed},
+            {"smear_keys", s.shape.smear_keys},
+            {"copy_warmup", s.recipe.copy_warmup_steps},
+            {"copy_fraction", s.recipe.copy_fraction},
+            {"answer_weight", s.recipe.answer_weight},
+            {"short_passkeys", s.recipe.short_passkey_fraction},
+            {"passkey_fraction", s.recipe.passkey_fraction},
             {"corpus", s.corpus},
             {"threads", s.threads},
             {"finetune_method", std::string(method_name(static_cast<MethodKind>(s.finetune_method)))},
@@ -82,6 +100,13 @@ ModelSettings model_settings_from_json(const nlohmann::json& j) {
     read_value(j, "steps", s.recipe.steps, 1, 10000000);
     read_value(j, "lr", s.recipe.learning_rate, 1e-6, 1.0);
     read_value(j, "seed", s.recipe.seed, std::uint64_t{0}, std::uint64_t{1} << 52);
+    // (Older state files have none of these: they keep the shipped recipe's values.)
+    if (const auto it = j.find("smear_keys"); it != j.end() && it->is_boolean()) s.shape.smear_keys = it->get<bool>();
+    read_value(j, "copy_warmup", s.recipe.copy_warmup_steps, 0, 10000000);
+    read_value(j, "copy_fraction", s.recipe.copy_fraction, 0.0, 1.0);
+    read_value(j, "answer_weight", s.recipe.answer_weight, 1.0, 1000.0);
+    read_value(j, "short_passkeys", s.recipe.short_passkey_fraction, 0.0, 1.0);
+    read_value(j, "passkey_fraction", s.recipe.passkey_fraction, 0.0, 1.0);
     if (const auto it = j.find("corpus"); it != j.end() && it->is_string() && it->get_ref<const std::string&>().size() < 4096)
         s.corpus = it->get<std::string>();
     read_value(j, "threads", s.threads, 0, 256);

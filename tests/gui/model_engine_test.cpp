@@ -176,5 +176,42 @@ TEST(ModelSettings, JsonRoundTripAndClamping) {
     EXPECT_EQ(clamped.max_multiple, ModelSettings{}.max_multiple);
 }
 
+// The Train defaults are the shipped model's recipe (scripts/make_default_model.sh) on one thread;
+// a state file from before they were stored keeps its steps/batch/lr and gets the rest from them.
+TEST(ModelSettings, TrainDefaultsAreTheShippedRecipe) {
+    const ModelSettings s;
+    EXPECT_TRUE(s.shape.smear_keys);
+    EXPECT_EQ(s.recipe.steps, 1200);
+    EXPECT_EQ(s.recipe.batch, 8);
+    EXPECT_DOUBLE_EQ(s.recipe.learning_rate, 0.008);
+    EXPECT_EQ(s.recipe.copy_warmup_steps, 200);
+    EXPECT_DOUBLE_EQ(s.recipe.copy_fraction, 0.25);
+    EXPECT_DOUBLE_EQ(s.recipe.answer_weight, 30);
+    EXPECT_DOUBLE_EQ(s.recipe.short_passkey_fraction, 0.5);
+    EXPECT_DOUBLE_EQ(s.recipe.passkey_fraction, 0.25);
+    EXPECT_EQ(s.recipe.seed, 1u);
+    EXPECT_EQ(s.threads, 1);
+    const ModelSettings old = model_settings_from_json({{"steps", 320}, {"batch", 16}, {"lr", 0.003}, {"threads", 0}});
+    EXPECT_EQ(old.recipe.steps, 320);
+    EXPECT_EQ(old.recipe.batch, 16);
+    EXPECT_DOUBLE_EQ(old.recipe.learning_rate, 0.003);
+    EXPECT_EQ(old.threads, 0);
+    EXPECT_TRUE(old.shape.smear_keys);
+    EXPECT_EQ(old.recipe.copy_warmup_steps, 200);
+    EXPECT_DOUBLE_EQ(old.recipe.answer_weight, 30);
+    ModelSettings changed;
+    changed.shape.smear_keys = false;
+    changed.recipe.copy_warmup_steps = 0;
+    changed.recipe.copy_fraction = 0;
+    changed.recipe.answer_weight = 5;
+    changed.recipe.short_passkey_fraction = 0;
+    const ModelSettings back = model_settings_from_json(model_settings_to_json(changed));
+    EXPECT_FALSE(back.shape.smear_keys);
+    EXPECT_EQ(back.recipe.copy_warmup_steps, 0);
+    EXPECT_DOUBLE_EQ(back.recipe.copy_fraction, 0);
+    EXPECT_DOUBLE_EQ(back.recipe.answer_weight, 5);
+    EXPECT_DOUBLE_EQ(back.recipe.short_passkey_fraction, 0);
+}
+
 }  // namespace
 }  // namespace ropescope::gui

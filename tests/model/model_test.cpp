@@ -2,6 +2,7 @@
 // (against the core), the forward pass's own math, and the model file (round trip, every corrupt case).
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -70,6 +71,19 @@ TEST(Passkey, SampleHasTheKeyTwiceAndTheExactLength) {
         EXPECT_EQ(s.answer_begin - s.question_begin + 5, passkey_question_bytes());
         for (char c : s.key) EXPECT_TRUE(c >= '0' && c <= '9');
     }
+}
+
+// The key's first digit follows a backquote in both the needle and the question, and the backquote
+// appears nowhere else (not after the key): "`" before a digit is the one-byte context to copy from.
+TEST(Passkey, BackquoteMarksTheKeyOnlyBeforeItsFirstDigit) {
+    const std::string filler = "int main() { return 0; }\n";
+    std::mt19937_64 rng(5);
+    const auto s = make_passkey_sample(filler, 0, 200, 30, rng);
+    EXPECT_EQ(s.text.substr(static_cast<std::size_t>(s.needle_begin) - 18, 22), " The pass key is `" + s.key.substr(0, 4));
+    EXPECT_EQ(s.text.substr(static_cast<std::size_t>(s.needle_begin) + 5, 15), ". Remember it. ");
+    EXPECT_EQ(s.text.substr(static_cast<std::size_t>(s.question_begin)),
+              " What is the pass key? The pass key is `" + s.key);
+    EXPECT_EQ(std::count(s.text.begin(), s.text.end(), '`'), 2);
 }
 
 TEST(Passkey, NeedleIsClampedToFit) {

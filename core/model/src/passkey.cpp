@@ -7,9 +7,9 @@ namespace ropescope::model {
 
 namespace {
 
-constexpr std::string_view kNeedleBefore = " The pass key is ";
+constexpr std::string_view kNeedleBefore = " The pass key is `";
 constexpr std::string_view kNeedleAfter = ". Remember it. ";
-constexpr std::string_view kQuestion = " What is the pass key? The pass key is ";
+constexpr std::string_view kQuestion = " What is the pass key? The pass key is `";
 
 }  // namespace
 

@@ -1,6 +1,8 @@
 // The synthetic passkey task (the PI and YaRN papers' retrieval test, here on any filler text):
 // a random five-digit key is stated once inside the filler and asked for at the end.
-//   "... filler ... The pass key is 71432. Remember it. ... filler ... What is the pass key? The pass key is 71432"
+//   "... filler ... The pass key is `71432. Remember it. ... filler ... What is the pass key? The pass key is `71432"
+// The backquote right before the key (and only there) lets the model find the key's first digit by a
+// one-byte context: "`" followed by a digit is rare in the filler.
 // The model is right when it predicts all five digits of the last line (teacher-forced argmax).
 #pragma once
 
