@@ -37,9 +37,12 @@ void resolve_gl_entry_points() {
     glGenTextures(0, nullptr);
     glGenVertexArrays(0, nullptr);
     glGetIntegerv(GL_VIEWPORT, ints);
-    glGetProgramInfoLog(0, 0, nullptr, nullptr);                  // GL_INVALID_VALUE
+    // A real buffer and length, not nullptr: tracing tools (apitrace) read the log they are given.
+    GLchar log[1] = {};
+    GLsizei log_length = 0;
+    glGetProgramInfoLog(0, 1, &log_length, log);                  // GL_INVALID_VALUE
     glGetProgramiv(0, GL_LINK_STATUS, ints);                      // GL_INVALID_VALUE
-    glGetShaderInfoLog(0, 0, nullptr, nullptr);                   // GL_INVALID_VALUE
+    glGetShaderInfoLog(0, 1, &log_length, log);                   // GL_INVALID_VALUE
     glGetShaderiv(0, GL_COMPILE_STATUS, ints);                    // GL_INVALID_VALUE
     glGetString(GL_VERSION);
     glGetUniformLocation(0, "x");                                 // GL_INVALID_VALUE

@@ -371,7 +371,15 @@ void TrainColumn(App& app, ModelPanel& p, bool running) {
         ImGui::PopItemWidth();
         ImGui::TableNextColumn();
         ImGui::PushItemWidth(-1);
-        changed |= IntField("steps", "##steps", "Optimizer steps (--steps).", s.recipe.steps, 1, 1000000, 48);
+        if (IntField("steps", "##steps", "Optimizer steps (--steps).", s.recipe.steps, 1, 1000000, 48)) {
+            // The copy warm-up must fit in the run: keep the recipe's share (200 of 1200) when it no longer does.
+            if (s.recipe.copy_warmup_steps > s.recipe.steps) s.recipe.copy_warmup_steps = s.recipe.steps / 6;
+            changed = true;
+        }
+        changed |= IntField("warm-up", "##copy_warmup",
+                            "Steps at the start spent on copy rows only (a random string repeated), so that copying, "
+                            "which passkey retrieval needs, forms first; at most the steps (--copy-warmup).",
+                            s.recipe.copy_warmup_steps, 0, s.recipe.steps, 48);
         changed |= IntField("batch", "##batch", "Sequences per step (--batch).", s.recipe.batch, 1, 4096, 48);
         changed |= DoubleField("lr", "##lr", "Peak learning rate, AdamW with warm-up and cosine decay (--lr).",
                                s.recipe.learning_rate, 1e-5, 1.0, "%.2g", 48);
@@ -383,18 +391,22 @@ void TrainColumn(App& app, ModelPanel& p, bool running) {
         ImGui::PopItemWidth();
         ImGui::EndTable();
     }
+    // The corpus and Train share the last row (the table above has five rows).
+    const float train_w = ImGui::CalcTextSize("Train").x + 2 * ImGui::GetStyle().FramePadding.x;
     char corpus[1024];
     std::snprintf(corpus, sizeof corpus, "%s", s.corpus.c_str());
-    ImGui::SetNextItemWidth(-1);
+    ImGui::SetNextItemWidth(std::max(1.0f, ImGui::GetContentRegionAvail().x - train_w - ImGui::GetStyle().ItemSpacing.x));
     if (ImGui::InputTextWithHint("##corpus", "corpus: /usr/include/eigen3/Eigen (default)", corpus, sizeof corpus)) {
         s.corpus = corpus;
         changed = true;
     }
-    Tooltip("A text file or a folder of text files (--corpus); every 10th file is held out for evaluation.");
+    Tooltip("A text file or a folder of text files (--corpus); every 10th file is held out for evaluation. "
+            "Empty: the Eigen headers.");
     ImGui::EndDisabled();
     if (changed) save_settings(app, p);
+    ImGui::SameLine();
     ImGui::BeginDisabled(running || !engine(p));
-    if (ImGui::Button("Train", ImVec2(-1, 0))) start_train(p);
+    if (ImGui::Button("Train", ImVec2(train_w, 0))) start_train(p);
     ImGui::EndDisabled();
     Tooltip("Train a new model from scratch with these settings (the loss curve updates live; Cancel stops it and "
             "keeps the current model). CLI: ropescope-cli model train.");

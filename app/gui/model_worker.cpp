@@ -107,6 +107,8 @@ ModelSettings model_settings_from_json(const nlohmann::json& j) {
     read_value(j, "answer_weight", s.recipe.answer_weight, 1.0, 1000.0);
     read_value(j, "short_passkeys", s.recipe.short_passkey_fraction, 0.0, 1.0);
     read_value(j, "passkey_fraction", s.recipe.passkey_fraction, 0.0, 1.0);
+    // An older file's short run with the new default warm-up: keep the recipe's share (200 of 1200).
+    if (s.recipe.copy_warmup_steps > s.recipe.steps) s.recipe.copy_warmup_steps = s.recipe.steps / 6;
     if (const auto it = j.find("corpus"); it != j.end() && it->is_string() && it->get_ref<const std::string&>().size() < 4096)
         s.corpus = it->get<std::string>();
     read_value(j, "threads", s.threads, 0, 256);

@@ -199,6 +199,10 @@ TEST(ModelSettings, TrainDefaultsAreTheShippedRecipe) {
     EXPECT_TRUE(old.shape.smear_keys);
     EXPECT_EQ(old.recipe.copy_warmup_steps, 200);
     EXPECT_DOUBLE_EQ(old.recipe.answer_weight, 30);
+    // A short run from an older file: the warm-up shrinks to the recipe's share of its steps, so
+    // that Train is not refused for a field the file never had.
+    const ModelSettings short_run = model_settings_from_json({{"steps", 120}});
+    EXPECT_EQ(short_run.recipe.copy_warmup_steps, 20);
     ModelSettings changed;
     changed.shape.smear_keys = false;
     changed.recipe.copy_warmup_steps = 0;
