@@ -90,6 +90,7 @@ nlohmann::json heatmap_json(const Heatmap& h) {
     return {{"columns", h.columns},     {"rows", h.rows},       {"x_min", h.x_min},
             {"x_max", h.x_max},         {"y_min", h.y_min},     {"y_max", h.y_max},
             {"value_min", h.value_min}, {"value_max", h.value_max}, {"value_label", h.value_label},
+            {"color_scale", h.scale == ColorScale::Sequential ? "sequential" : "diverging"},
             {"column_labels", h.column_labels}, {"row_labels", h.row_labels}, {"values", values}};
 }
 

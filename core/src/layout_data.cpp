@@ -290,13 +290,31 @@ void add_marker_labels(PanelContext& c) {
     }
 }
 
+namespace {
+
+// Text written at (x, y): on a heatmap cell, black or white for contrast with the cell's colour;
+// elsewhere the theme's text colour.
+Color text_color_at(const PanelContext& c, double x, double y) {
+    if (!c.panel.heatmap) return c.theme.text;
+    const Heatmap& map = *c.panel.heatmap;
+    if (!(map.x_max > map.x_min) || !(map.y_max > map.y_min) || map.columns <= 0 || map.rows <= 0) return c.theme.text;
+    const double col = std::floor((x - map.x_min) / (map.x_max - map.x_min) * map.columns);
+    const double row = std::floor((y - map.y_min) / (map.y_max - map.y_min) * map.rows);
+    if (!(col >= 0 && col < map.columns && row >= 0 && row < map.rows)) return c.theme.text;
+    const std::size_t at = static_cast<std::size_t>(row) * static_cast<std::size_t>(map.columns) + static_cast<std::size_t>(col);
+    if (at >= map.values.size()) return c.theme.text;
+    return text_color_on(heatmap_color(map, map.values[at], c.theme));
+}
+
+}  // namespace
+
 void add_annotations(PanelContext& c) {
     const PanelLayout& l = c.layout;
     for (const auto& a : c.panel.annotations) {
         const Vec2 at{l.to_px_x(a.x), l.to_px_y(a.y)};
         if (!std::isfinite(at.x) || !std::isfinite(at.y) || !l.plot.contains(at)) continue;
         if (a.place == AnnotationPlace::Centered) {
-            c.add(make_text(a.text, at, c.st.small, c.theme.text, TextAlign::Center, TextBaseline::Middle));
+            c.add(make_text(a.text, at, c.st.small, text_color_at(c, a.x, a.y), TextAlign::Center, TextBaseline::Middle));
             continue;
         }
         Primitive text = make_text(a.text, {}, c.st.small, c.theme.text_muted, TextAlign::Left, TextBaseline::Bottom);

@@ -26,13 +26,11 @@ void add_heatmap(PanelContext& c) {
     image.image_width = map.columns;
     image.image_height = map.rows;
     image.pixels.resize(static_cast<std::size_t>(map.columns) * static_cast<std::size_t>(map.rows) * 4);
-    const float range = map.value_max - map.value_min;
     for (int row = 0; row < map.rows; ++row) {
         const int out_row = map.rows - 1 - row;  // row 0 is y_min: the bottom of the image
         for (int col = 0; col < map.columns; ++col) {
             const float v = map.values[static_cast<std::size_t>(row) * map.columns + col];
-            const float t = range > 0 ? 2.0f * (v - map.value_min) / range - 1.0f : 0.0f;
-            const Color color = diverging_color(t, c.theme);
+            const Color color = heatmap_color(map, v, c.theme);
             const std::size_t at = (static_cast<std::size_t>(out_row) * map.columns + col) * 4;
             image.pixels[at] = color.r;
             image.pixels[at + 1] = color.g;
@@ -56,7 +54,8 @@ void add_colorbar(PanelContext& c) {
     image.image_height = 256;
     image.pixels.resize(256 * 4);
     for (int k = 0; k < 256; ++k) {
-        const Color color = diverging_color(1.0f - 2.0f * static_cast<float>(k) / 255.0f, c.theme);
+        const float v = map.value_max - (map.value_max - map.value_min) * static_cast<float>(k) / 255.0f;
+        const Color color = heatmap_color(map, v, c.theme);
         image.pixels[k * 4] = color.r;
         image.pixels[k * 4 + 1] = color.g;
         image.pixels[k * 4 + 2] = color.b;

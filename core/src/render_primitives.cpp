@@ -195,4 +195,36 @@ Color diverging_color(float t, const Theme& theme) {
     return mix(red_mid, red, (t - 0.5f) * 2.0f);
 }
 
+Color sequential_color(float t, const Theme& theme) {
+    if (std::isnan(t)) return theme.plot_background;
+    t = std::clamp(t, 0.0f, 1.0f);
+    // Five knots of matplotlib's viridis (van der Walt and Smith), linear in between.
+    static constexpr Color kKnots[] = {
+        {68, 1, 84, 255}, {59, 82, 139, 255}, {33, 145, 140, 255}, {94, 201, 98, 255}, {253, 231, 37, 255}};
+    const float at = t * 4.0f;
+    const int k = std::min(3, static_cast<int>(at));
+    const float u = at - static_cast<float>(k);
+    const auto ch = [u](std::uint8_t x, std::uint8_t y) {
+        return static_cast<std::uint8_t>(std::lround(static_cast<float>(x) + (static_cast<float>(y) - static_cast<float>(x)) * u));
+    };
+    const Color a = kKnots[k], b = kKnots[k + 1];
+    return Color{ch(a.r, b.r), ch(a.g, b.g), ch(a.b, b.b), 255};
+}
+
+Color heatmap_color(const Heatmap& map, float v, const Theme& theme) {
+    const float range = map.value_max - map.value_min;
+    if (std::isnan(v)) return theme.plot_background;
+    const float u = range > 0 ? (v - map.value_min) / range : 0.5f;  // 0 .. 1 over the range
+    return map.scale == ColorScale::Sequential ? sequential_color(u, theme) : diverging_color(2.0f * u - 1.0f, theme);
+}
+
+Color text_color_on(Color background) {
+    // Relative luminance (sRGB, approximately linearised with gamma 2.2), then the WCAG contrast
+    // ratio against black and against white: the larger one wins.
+    const auto lin = [](std::uint8_t c) { return std::pow(static_cast<float>(c) / 255.0f, 2.2f); };
+    const float y = 0.2126f * lin(background.r) + 0.7152f * lin(background.g) + 0.0722f * lin(background.b);
+    const float on_black = (y + 0.05f) / 0.05f, on_white = 1.05f / (y + 0.05f);
+    return on_black > on_white ? Color{0, 0, 0, 255} : Color{255, 255, 255, 255};
+}
+
 }  // namespace ropescope

@@ -434,3 +434,81 @@ TEST(Layout, HostileFiguresNeverBreak) {
 
 }  // namespace
 }  // namespace ropescope
+
+namespace ropescope {
+namespace {
+
+float luminance(Color c) {
+    return 0.2126f * static_cast<float>(c.r) + 0.7152f * static_cast<float>(c.g) + 0.0722f * static_cast<float>(c.b);
+}
+
+// The sequential map is viridis end to end, and its lightness rises all the way (so a share reads in
+// greyscale); NaN is the background, and values outside 0..1 clamp to the ends.
+TEST(ColorMaps, SequentialIsViridisWithRisingLightness) {
+    const Theme t = dark_theme();
+    const auto eq = [](Color a, Color b) { return a.r == b.r && a.g == b.g && a.b == b.b; };
+    EXPECT_TRUE(eq(sequential_color(0, t), Color{68, 1, 84, 255}));
+    EXPECT_TRUE(eq(sequential_color(1, t), Color{253, 231, 37, 255}));
+    EXPECT_TRUE(eq(sequential_color(0.5f, t), Color{33, 145, 140, 255}));
+    EXPECT_TRUE(eq(sequential_color(-3, t), sequential_color(0, t)));
+    EXPECT_TRUE(eq(sequential_color(7, t), sequential_color(1, t)));
+    EXPECT_TRUE(eq(sequential_color(std::nanf(""), t), t.plot_background));
+    for (int k = 1; k <= 64; ++k)
+        EXPECT_GT(luminance(sequential_color(static_cast<float>(k) / 64.0f, t)),
+                  luminance(sequential_color(static_cast<float>(k - 1) / 64.0f, t)))
+            << k;
+    EXPECT_TRUE(eq(text_color_on(Color{253, 231, 37, 255}), Color{0, 0, 0, 255}));
+    EXPECT_TRUE(eq(text_color_on(Color{68, 1, 84, 255}), Color{255, 255, 255, 255}));
+}
+
+// A heatmap's cells take its scale's colours over its value range, and the numbers written on them
+// are black on light cells and white on dark ones, in both themes.
+TEST(ColorMaps, HeatmapCellsAndTheirTextFollowTheScale) {
+    Figure f;
+    f.id = "cells";
+    Panel p;
+    Heatmap h;
+    h.columns = 2;
+    h.rows = 1;
+    h.values = {0.0f, 1.0f};
+    h.x_min = -0.5;
+    h.x_max = 1.5;
+    h.y_min = -0.5;
+    h.y_max = 0.5;
+    h.value_min = 0;
+    h.value_max = 1;
+    h.scale = ColorScale::Sequential;
+    p.heatmap = h;
+    p.annotations = {{0, 0, "0%", AnnotationPlace::Centered}, {1, 0, "100%", AnnotationPlace::Centered}};
+    f.panels.push_back(p);
+    for (const Theme& t : {dark_theme(), light_theme()}) {
+        const Canvas canvas = layout_figure(f, t, 400, 300);
+        const Primitive* grid = nullptr;
+        std::map<std::string, Color> text;
+        for (const auto& q : canvas.primitives) {
+            if (q.type == Primitive::Type::Image && q.image_width == 2 && !grid) grid = &q;
+            if (q.type == Primitive::Type::Text) text[q.text] = q.color;
+        }
+        ASSERT_NE(grid, nullptr);
+        EXPECT_EQ(std::vector<std::uint8_t>(grid->pixels.begin(), grid->pixels.begin() + 3), (std::vector<std::uint8_t>{68, 1, 84}));
+        EXPECT_EQ(std::vector<std::uint8_t>(grid->pixels.begin() + 4, grid->pixels.begin() + 7),
+                  (std::vector<std::uint8_t>{253, 231, 37}));
+        ASSERT_TRUE(text.count("0%") && text.count("100%"));
+        EXPECT_EQ(text["0%"].r, 255);
+        EXPECT_EQ(text["100%"].r, 0);
+        f.panels[0].heatmap->scale = ColorScale::Diverging;  // the default: the range's ends are blue and red
+        const Canvas diverging = layout_figure(f, t, 400, 300);
+        for (const auto& q : diverging.primitives) {
+            if (q.type != Primitive::Type::Image || q.image_width != 2) continue;
+            const Color lo = diverging_color(-1, t), hi = diverging_color(1, t);
+            EXPECT_EQ(std::vector<std::uint8_t>(q.pixels.begin(), q.pixels.begin() + 3), (std::vector<std::uint8_t>{lo.r, lo.g, lo.b}));
+            EXPECT_EQ(std::vector<std::uint8_t>(q.pixels.begin() + 4, q.pixels.begin() + 7),
+                      (std::vector<std::uint8_t>{hi.r, hi.g, hi.b}));
+            break;
+        }
+        f.panels[0].heatmap->scale = ColorScale::Sequential;
+    }
+}
+
+}  // namespace
+}  // namespace ropescope

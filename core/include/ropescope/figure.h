@@ -69,6 +69,10 @@ struct Annotation {
     AnnotationPlace place = AnnotationPlace::Beside;
 };
 
+// How a heatmap's values become colours: diverging around the middle of the range (signed values
+// such as cos(m theta)), or sequential from low to high (a share such as an accuracy).
+enum class ColorScale { Diverging, Sequential };
+
 // A colour-mapped grid (e.g. cos(m * theta'_i)), drawn under the series.
 struct Heatmap {
     int columns = 0;                 // along x
@@ -76,7 +80,8 @@ struct Heatmap {
     std::vector<float> values;       // row-major, rows * columns, row 0 at y_min
     double x_min = 0, x_max = 1;     // data extent of the grid
     double y_min = 0, y_max = 1;
-    float value_min = -1, value_max = 1;  // colour map range (diverging blue-white-red)
+    float value_min = -1, value_max = 1;  // colour map range
+    ColorScale scale = ColorScale::Diverging;
     std::string value_label;         // colour bar title
     // Names of the columns and rows (e.g. lengths and methods), drawn as the x and y tick labels at
     // the cells' centres instead of numbers; empty: numeric ticks. Used only when there is one per

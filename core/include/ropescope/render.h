@@ -106,4 +106,15 @@ Canvas layout_figure(const Figure& figure, const Theme& theme, float width, floa
 // Diverging colour map for heatmaps: blue (-1) - white/near-black (0) - red (+1) per theme.
 Color diverging_color(float t, const Theme& theme);
 
+// Sequential colour map for heatmaps, t = 0 .. 1: viridis (dark purple - teal - yellow), whose
+// lightness rises steadily, so it reads in greyscale and for the common colour-vision deficiencies.
+// NaN: the theme's plot background.
+Color sequential_color(float t, const Theme& theme);
+
+// The colour of value v in a heatmap, by its range and scale.
+Color heatmap_color(const Heatmap& map, float v, const Theme& theme);
+
+// Black or white, whichever reads better on `background` (text written on a heatmap cell).
+Color text_color_on(Color background);
+
 }  // namespace ropescope

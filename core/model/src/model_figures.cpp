@@ -93,6 +93,7 @@ Figure passkey_figure(const EvalReport& report, const std::string& caption) {
     h.y_max = static_cast<double>(methods.size()) - 0.5;
     h.value_min = 0;
     h.value_max = 1;
+    h.scale = ColorScale::Sequential;  // an accuracy: low to high, no meaningful middle
     h.value_label = "passkey accuracy";
     h.values.assign(static_cast<std::size_t>(h.columns * h.rows), std::nanf(""));
     for (std::size_t r = 0; r < methods.size(); ++r) {
