@@ -128,6 +128,10 @@ void start(App& app) {
 
 }  // namespace
 
+bool animation_export_jobs_running(const App& app) {
+    return app.animation && (app.animation->running.load() || app.animation->finished.load());
+}
+
 void draw_animation_dialog(App& app) {
     AnimationExport& a = *app.animation;
     if (a.finished.exchange(false)) {

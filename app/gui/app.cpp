@@ -191,6 +191,17 @@ void app_shutdown(App& app) {
     app.heatmap.Shutdown();
 }
 
+Activity app_activity(const App& app) {
+    if (app.applied_serial < app.serial || !app.toasts.Empty() || PlotWidget::AnyWaiting() || app.fonts_dirty ||
+        !app.screenshot_request.empty() || !app.dropped_paths.empty() ||
+        ImGui::IsAnyMouseDown())  // held buttons repeat (+/- buttons) and drags follow the mouse
+        return Activity::Animating;
+    if (attention_panel_jobs_running(app) || search_panel_jobs_running(app) || model_panel_jobs_running(app) ||
+        animation_export_jobs_running(app))
+        return Activity::Jobs;
+    return Activity::Idle;
+}
+
 void app_frame(App& app) {
     const auto start = Clock::now();
     for (const auto& path : app.dropped_paths) app_load_file(app, path);

@@ -13,6 +13,7 @@
 
 #include "assets.h"
 #include "compute.h"
+#include "frame_pacing.h"
 #include "heatmap_renderer.h"
 #include "plot_widget.h"
 #include "ropescope/hf_config.h"
@@ -125,7 +126,17 @@ struct App {
     std::shared_ptr<AnimationExport> animation;  // created by app_init
     std::string screenshot_request;         // F12: save the window as PNG to this path after rendering
     std::vector<std::string> dropped_paths;
+    std::uint64_t input_events = 0;         // counted by count_input_events (input_events.h)
 };
+
+// What the screen will do without input (frame_pacing.h paces the frames by it): animating (a
+// change applied next frame, toasts, a plot waiting for its refresh, a held mouse button), jobs
+// (a worker of a panel computing), or idle.
+Activity app_activity(const App& app);
+bool attention_panel_jobs_running(const App& app);
+bool search_panel_jobs_running(const App& app);
+bool model_panel_jobs_running(const App& app);
+bool animation_export_jobs_running(const App& app);
 
 // Startup (after the GL context and ImGui exist) and shutdown.
 void app_init(App& app);

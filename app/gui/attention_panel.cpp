@@ -639,6 +639,8 @@ PlotHooks logits_hooks(AttentionPanel& p) {
 
 }  // namespace
 
+bool attention_panel_jobs_running(const App& app) { return app.attention_panel && app.attention_panel->worker.Busy(); }
+
 void draw_attention_panel(App& app) {
     if (!app.attention_panel) return;
     AttentionPanel& p = *app.attention_panel;

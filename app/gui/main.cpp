@@ -21,7 +21,9 @@
 #include <vector>
 
 #include "app.h"
+#include "frame_pacing.h"
 #include "gl_entry_points.h"
+#include "input_events.h"
 #include "process_clock.h"
 #include "screenshot.h"
 #include "widgets.h"
@@ -51,7 +53,9 @@ Options:
   --bench N           performance check with every method enabled: start to first frame, then
                       N frames unchanged, N frames that each change rope_theta (as a slider drag
                       does), then N more such frames on the attention tab; prints frame,
-                      recompute, layout and attention-kernel times of the three phases and exits
+                      recompute, layout and attention-kernel times of the three phases, then
+                      leaves the window alone for 4 s (paced as without --bench: frames drawn
+                      and CPU used by an idle window) and exits
   --help              this text
 
 The state (parameters, enabled methods, view, window size) is saved at exit and with Ctrl+S to
@@ -258,6 +262,7 @@ int main(int argc, char** argv) {
     glfwSetWindowContentScaleCallback(window, [](GLFWwindow* w, float, float) {
         static_cast<App*>(glfwGetWindowUserPointer(w))->fonts_dirty = true;
     });
+    ropescope::gui::count_input_events(window, &app.input_events);  // before ImGui's callbacks, which chain to these
 
     IMGUI_CHECKVERSION();
     font_thread.join();
@@ -299,13 +304,34 @@ int main(int argc, char** argv) {
         return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
     };
     double last_process = process_ms();
+    // Idle: sleep until input (frame_pacing.h). --screenshot and --bench draw every frame, except
+    // in --bench's last phase, which measures the window left alone.
+    ropescope::gui::FramePacer pacer;
+    double wait_seconds = 0;
+    // The last phase: 1 s for the drag's last results to arrive and show, then 3 s measured.
+    bool bench_resting = false, rest_settled = false;
+    constexpr double kBenchSettleSeconds = 1, kBenchRestSeconds = 3;
+    std::chrono::steady_clock::time_point rest_settle_end, rest_end;
+    double rest_process_start = 0;
+    int settle_frames = 0, rest_frames = 0;
     for (int frame = 0; !glfwWindowShouldClose(window) && !app.quit; ++frame) {
-        glfwPollEvents();
-        if (app.fonts_dirty && options.scale <= 0) {
+        if (wait_seconds > 0) {
+            if (bench_resting)  // wake at the phase's deadlines
+                wait_seconds = std::min(wait_seconds,
+                                        std::chrono::duration<double>((rest_settled ? rest_end : rest_settle_end) - last).count());
+            if (wait_seconds > 0) glfwWaitEventsTimeout(wait_seconds);
+            last = std::chrono::steady_clock::now();  // a frame's time starts when it is due, not while asleep
+            last_process = process_ms();
+        } else {
+            glfwPollEvents();
+        }
+        if (app.fonts_dirty) {
             app.fonts_dirty = false;
-            float sx = 1, sy = 1;
-            glfwGetWindowContentScale(window, &sx, &sy);
-            app.content_scale = std::max(1.0f, sx);
+            if (options.scale <= 0) {  // --scale fixes the scale whatever the monitor says
+                float sx = 1, sy = 1;
+                glfwGetWindowContentScale(window, &sx, &sy);
+                app.content_scale = std::max(1.0f, sx);
+            }
         }
         // Entering or leaving presentation mode (or a new monitor scale): fonts and style to match.
         const bool presenting = app.state.view.presentation.active;
@@ -316,9 +342,9 @@ int main(int argc, char** argv) {
             set_fonts(app, wanted, light_style);
             ImGui_ImplOpenGL3_CreateFontsTexture();
         }
-        const bool dragging = bench && frame > options.bench_frames;
+        const bool dragging = bench && !bench_resting && frame > options.bench_frames;
         // Third phase: the same drag on the attention tab, whose worker reruns the kernel each step.
-        const bool attention_drag = bench && frame > 2 * options.bench_frames;
+        const bool attention_drag = dragging && frame > 2 * options.bench_frames;
         if (attention_drag) app.state.view.workspace = ropescope::gui::Workspace::Attention;
         if (dragging) app.state.lab.setup.rope_theta *= frame % 2 ? 1.0001 : 1.0 / 1.0001;  // a slider drag
         ImGui_ImplOpenGL3_NewFrame();
@@ -357,6 +383,8 @@ int main(int argc, char** argv) {
             break;
         }
         glfwSwapBuffers(window);
+        const bool paced = !screenshot && (!bench || bench_resting);
+        wait_seconds = !paced ? 0 : pacer.NextWait(ropescope::gui::app_activity(app), io.WantTextInput, app.input_events);
         if (first_plots_s < 0 && app.generation > 0) {  // the first frame that shows the plots
             glFinish();
             first_plots_s = seconds_since_process_start();
@@ -386,7 +414,7 @@ int main(int argc, char** argv) {
             attention_phase.frame.push_back(ms);
             attention_phase.cpu.push_back(app.timing.last_cpu_ms);
             attention_phase.layout.push_back(app.timing.layout_ms);
-        } else if (bench && frame > 0) {  // frame 0 includes start-up work
+        } else if (bench && !bench_resting && frame > 0) {  // frame 0 includes start-up work
             BenchPhase& phase = dragging ? drag_phase : idle_phase;
             phase.frame.push_back(ms);
             phase.cpu.push_back(app.timing.last_cpu_ms);
@@ -406,7 +434,29 @@ int main(int argc, char** argv) {
             last = std::chrono::steady_clock::now();
             last_process = process_ms();
         }
-        if (bench && frame >= 3 * options.bench_frames) {
+        if (bench && !bench_resting && frame >= 3 * options.bench_frames) {
+            const auto after = [&](double seconds) {
+                return now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<double>(seconds));
+            };
+            bench_resting = true;
+            rest_settle_end = after(kBenchSettleSeconds);
+            rest_end = after(kBenchSettleSeconds + kBenchRestSeconds);
+            continue;
+        }
+        if (bench_resting && !rest_settled) {
+            ++settle_frames;
+            if (now >= rest_settle_end) {
+                rest_settled = true;
+                rest_process_start = process_now;
+                rest_end = now + (rest_end - rest_settle_end);
+            }
+        } else if (bench_resting) {
+            ++rest_frames;
+        }
+        if (rest_settled && now >= rest_end) {
+            const double rest_seconds =
+                kBenchRestSeconds + std::chrono::duration<double>(now - rest_end).count();
             std::printf("bench at %dx%d (scale %.3g): %zu methods x %d pairs, L' = %lld\n", fb_width, fb_height,
                         static_cast<double>(app.fonts.scale), app.entries.size(),
                         app.entries.empty() ? 0 : app.entries.front().result.num_pairs(),
@@ -430,6 +480,12 @@ int main(int argc, char** argv) {
             std::printf("    query outputs shown %zu of %d frames\n", attention_phase.recompute.size(), attention_frames);
             std::printf("  results received %d, last geometry %d vertices, heatmap shader passes %d\n",
                         app.timing.recomputes, io.MetricsRenderVertices, app.heatmap.renders());
+            const double rest_cpu_ms = process_now - rest_process_start;
+            std::printf("  window left alone after the drag (frames paced as without --bench, frame_pacing.h):\n"
+                        "    first %.0f s: %d frames (the drag's last results)\n"
+                        "    next %.1f s: %d frames drawn, process CPU %.0f ms (%.1f%% of one core)\n",
+                        kBenchSettleSeconds, settle_frames, rest_seconds, rest_frames, rest_cpu_ms,
+                        rest_cpu_ms / (rest_seconds * 10.0));
             break;
         }
     }

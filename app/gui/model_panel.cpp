@@ -561,6 +561,10 @@ void wait_for_model_engine(App& app) {
     if (app.model_panel) app.model_panel->engine_loader.Wait();
 }
 
+bool model_panel_jobs_running(const App& app) {
+    return app.model_panel && (app.model_panel->worker.Running() || app.model_panel->engine_loader.Loading());
+}
+
 void draw_model_panel(App& app) {
     if (!app.model_panel) return;
     ModelPanel& p = *app.model_panel;

@@ -70,6 +70,8 @@ public:
     // others keep showing their last picture for a frame or a few (longest waiting first), so a
     // slider drag that changes every plot costs a bounded amount per frame.
     static void BeginFrame(int refreshes);
+    // Whether a changed plot waited for its refresh in this frame (it needs another frame).
+    static bool AnyWaiting() { return longest_wait_now_ > 0; }
     // Draws the maximised plot over `pos`/`size` (the workspace); the app calls it after the
     // workspace, in the same frame as the plot's own Draw.
     static void DrawMaximised(ImVec2 pos, ImVec2 size, const Fonts& fonts, float scale);

@@ -554,6 +554,8 @@ std::shared_ptr<SearchPanel> make_search_panel(App& app) {
     return p;
 }
 
+bool search_panel_jobs_running(const App& app) { return app.search_panel && app.search_panel->worker.Running(); }
+
 void draw_search_panel(App& app) {
     if (!app.search_panel) return;
     SearchPanel& p = *app.search_panel;

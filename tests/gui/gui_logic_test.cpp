@@ -9,6 +9,7 @@
 #include <numbers>
 
 #include "formula.h"
+#include "frame_pacing.h"
 #include "plot_math.h"
 #include "ropescope/state.h"
 #include "view_state.h"
@@ -354,6 +355,64 @@ TEST(OpenFile, AFileIsAStateOnlyWhenItSaysSo) {
         R"({"head_dim": 128, "max_position_embeddings": 4096, "rope_scaling": {"rope_type": "warp", "factor": 2}})")));
     EXPECT_FALSE(is_state_json(nlohmann::json::parse(R"({"version": 1, "rope_theta": "a string"})")));
     EXPECT_FALSE(is_state_json(nlohmann::json::array()));
+}
+
+}  // namespace
+}  // namespace ropescope::gui
+
+// ---------------------------------------------------------------------------------------------
+// Frame pacing: frames while something changes, a few a second while a job runs, sleep otherwise
+
+namespace ropescope::gui {
+namespace {
+
+// Draws `n` frames with the same inputs; true when every one was due at once (wait 0).
+bool all_at_once(FramePacer& pacer, int n, Activity activity, std::uint64_t events) {
+    bool at_once = true;
+    for (int i = 0; i < n; ++i) at_once = at_once && pacer.NextWait(activity, false, events) == 0;
+    return at_once;
+}
+
+TEST(FramePacing, SettlesAfterStartThenSleepsUntilInput) {
+    FramePacer pacer;
+    EXPECT_TRUE(all_at_once(pacer, FramePacer::kSettleFrames, Activity::Idle, 0));
+    EXPECT_EQ(pacer.NextWait(Activity::Idle, false, 0), FramePacer::kIdleTimeoutSeconds);
+    EXPECT_EQ(pacer.NextWait(Activity::Idle, false, 0), FramePacer::kIdleTimeoutSeconds);  // stays asleep
+    // One input: the frame after it and a few more to settle, then asleep again.
+    EXPECT_TRUE(all_at_once(pacer, FramePacer::kSettleFrames, Activity::Idle, 1));
+    EXPECT_EQ(pacer.NextWait(Activity::Idle, false, 1), FramePacer::kIdleTimeoutSeconds);
+    // Input on every frame (a drag): every frame is drawn.
+    for (std::uint64_t e = 2; e < 40; ++e) EXPECT_EQ(pacer.NextWait(Activity::Idle, false, e), 0) << e;
+}
+
+TEST(FramePacing, DrawsEveryFrameWhileAnimatingAndAFewAfter) {
+    FramePacer pacer;
+    all_at_once(pacer, FramePacer::kSettleFrames, Activity::Idle, 0);
+    ASSERT_EQ(pacer.NextWait(Activity::Idle, false, 0), FramePacer::kIdleTimeoutSeconds);
+    EXPECT_TRUE(all_at_once(pacer, 50, Activity::Animating, 0));  // a toast fading, no input
+    EXPECT_TRUE(all_at_once(pacer, FramePacer::kSettleFrames, Activity::Idle, 0));
+    EXPECT_EQ(pacer.NextWait(Activity::Idle, false, 0), FramePacer::kIdleTimeoutSeconds);
+}
+
+TEST(FramePacing, AJobGetsAFewFramesASecondThenItsResultIsShown) {
+    FramePacer pacer;
+    all_at_once(pacer, FramePacer::kSettleFrames, Activity::Idle, 0);
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(pacer.NextWait(Activity::Jobs, false, 0), FramePacer::kJobWaitSeconds) << i;
+    // Input during the job (a slider drag while it computes): every frame is drawn.
+    for (std::uint64_t e = 1; e < 10; ++e) EXPECT_EQ(pacer.NextWait(Activity::Jobs, false, e), 0) << e;
+    EXPECT_TRUE(all_at_once(pacer, FramePacer::kSettleFrames - 1, Activity::Jobs, 9));
+    EXPECT_EQ(pacer.NextWait(Activity::Jobs, false, 9), FramePacer::kJobWaitSeconds);
+    // The job ends: its last result is picked up and shown at once, then the window sleeps.
+    EXPECT_TRUE(all_at_once(pacer, FramePacer::kSettleFrames, Activity::Idle, 9));
+    EXPECT_EQ(pacer.NextWait(Activity::Idle, false, 9), FramePacer::kIdleTimeoutSeconds);
+    EXPECT_LT(FramePacer::kJobWaitSeconds, FramePacer::kTypingTimeoutSeconds);
+}
+
+TEST(FramePacing, AFocusedTextFieldWakesForItsCursor) {
+    FramePacer pacer;
+    all_at_once(pacer, FramePacer::kSettleFrames, Activity::Idle, 0);
+    EXPECT_EQ(pacer.NextWait(Activity::Idle, true, 0), FramePacer::kTypingTimeoutSeconds);
+    EXPECT_LT(FramePacer::kTypingTimeoutSeconds, FramePacer::kIdleTimeoutSeconds);
 }
 
 }  // namespace

@@ -1,0 +1,15 @@
+// Counting the window's input, for the frame pacer (frame_pacing.h): it draws after input and
+// sleeps without it.
+#pragma once
+
+#include <cstdint>
+
+struct GLFWwindow;
+
+namespace ropescope::gui {
+
+// Installs GLFW callbacks that count input into `*counter` (mouse, keys, text, scroll, focus,
+// resize, expose). Call it before ImGui's GLFW backend installs its own, which chain to these.
+void count_input_events(GLFWwindow* window, std::uint64_t* counter);
+
+}  // namespace ropescope::gui
