@@ -14,6 +14,7 @@
 #include "ropescope/animation.h"
 #include "ropescope/export.h"
 #include "ropescope/validate.h"
+#include "ui_wake.h"
 #include "widgets.h"
 
 namespace ropescope::gui {
@@ -103,6 +104,7 @@ void start(App& app) {
         const auto t0 = std::chrono::steady_clock::now();
         auto bytes = render_sweep_animation(lab, sweep, figure_for, o, [&a](int done, int) {
             a.done = done;
+            wake_ui();  // the dialog's progress
             return !a.cancel.load();
         });
         std::string message;
@@ -123,6 +125,7 @@ void start(App& app) {
         a.failed = failed;
         a.finished = true;
         a.running = false;
+        wake_ui();
     });
 }
 

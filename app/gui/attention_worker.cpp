@@ -7,6 +7,7 @@
 
 #include "ropescope/color.h"
 #include "ropescope/validate.h"
+#include "ui_wake.h"
 
 namespace ropescope::gui {
 
@@ -468,6 +469,7 @@ void AttentionWorker::Run() {
                 done_ = out;
                 posted_serial_ = out.serial;
             }
+            wake_ui();
         };
         AttentionOutput out = run_attention_job(
             job, engine_, &cancel_, [this](double f) { progress_.store(f); }, post);
@@ -478,6 +480,7 @@ void AttentionWorker::Run() {
         }
         busy_ = false;
         if (!pending_) idle_.notify_all();
+        wake_ui();
     }
 }
 

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "ropescope/validate.h"
+#include "ui_wake.h"
 
 namespace ropescope::gui {
 
@@ -152,6 +153,7 @@ void Computer::Run() {
             busy_ = false;
         }
         idle_.notify_all();
+        wake_ui();
     }
 }
 

@@ -1,5 +1,5 @@
 // Frame pacing: the GUI draws frames while something changes on screen (input, a toast fading, a
-// plot waiting for its refresh), a few a second while a background job runs, and otherwise sleeps
+// plot waiting for its refresh), when a background job publishes (ui_wake.h), and otherwise sleeps
 // in glfwWaitEventsTimeout, so an idle window costs no CPU. On a software OpenGL (Mesa llvmpipe) an
 // unchanged frame costs nearly as much as a changed one: about 20 ms of two cores at 1600x1000, so
 // drawing it 50 times a second kept a core busy for a window nobody touched, and took that core
@@ -21,9 +21,10 @@ class FramePacer {
 public:
     // Frames drawn after the last input: ImGui settles hover, focus and popups over a frame or two.
     static constexpr int kSettleFrames = 3;
-    // The wait between frames while a job runs (input still wakes the loop at once): progress and
-    // live curves move 20 times a second and the job keeps the cores.
-    static constexpr double kJobWaitSeconds = 0.05;
+    // The longest wait between frames while a job runs: its results and progress wake the loop at
+    // once (ui_wake.h), as input does; this only paces spinners and progress bars, so that the
+    // job keeps the cores.
+    static constexpr double kJobWaitSeconds = 0.25;
     // The longest sleep without input (a safety net: anything not counted as activity still shows
     // within this), and the sleep while a text field has focus (its cursor blinks).
     static constexpr double kIdleTimeoutSeconds = 2.0;

@@ -26,6 +26,7 @@
 #include "input_events.h"
 #include "process_clock.h"
 #include "screenshot.h"
+#include "ui_wake.h"
 #include "widgets.h"
 
 namespace {
@@ -263,6 +264,7 @@ int main(int argc, char** argv) {
         static_cast<App*>(glfwGetWindowUserPointer(w))->fonts_dirty = true;
     });
     ropescope::gui::count_input_events(window, &app.input_events);  // before ImGui's callbacks, which chain to these
+    ropescope::gui::set_ui_wake(glfwPostEmptyEvent);  // workers' results end the loop's sleep
 
     IMGUI_CHECKVERSION();
     font_thread.join();
@@ -491,7 +493,8 @@ int main(int argc, char** argv) {
     }
 
     if (app.persist) app_save_state(app, true);
-    app_shutdown(app);
+    app_shutdown(app);  // joins the workers
+    ropescope::gui::set_ui_wake(nullptr);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "ui_wake.h"
+
 namespace ropescope::gui {
 
 namespace {
@@ -87,6 +89,7 @@ void ModelEngineLoader::Start(std::vector<std::string> candidates) {
             error_ = engine.error().message;
         }
         done_.store(true);
+        wake_ui();
     });
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ropescope/model/corpus.h"
+#include "ui_wake.h"
 
 namespace ropescope::gui {
 
@@ -188,6 +189,7 @@ void ModelWorker::Publish(const std::function<void(ModelSnapshot&)>& update) {
         ++snapshot_.version;
     }
     version_.fetch_add(1);
+    wake_ui();
 }
 
 bool ModelWorker::Launch(ModelJob job, std::function<void()> body) {

@@ -8,6 +8,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "ui_wake.h"
+
 namespace ropescope::gui {
 
 namespace {
@@ -176,6 +178,7 @@ void SearchWorker::Publish(const std::function<void(SearchSnapshot&)>& update) {
         ++snapshot_.version;
     }
     version_.fetch_add(1);
+    wake_ui();
 }
 
 void SearchWorker::Run(RopeSetup setup, SearchOptions options) {
