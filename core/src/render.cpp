@@ -91,7 +91,8 @@ namespace {
 using namespace detail;
 
 // Words of `text` in lines no wider than max_width (at most max_lines; the last one elided).
-std::vector<std::string> wrap(const std::string& text, float size, float max_width, std::size_t max_lines) {
+std::vector<std::string> wrap(const std::string& text, float size, float max_width, std::size_t max_lines,
+                              bool bold = false) {
     std::vector<std::string> lines;
     std::string line;
     std::size_t start = 0;
@@ -102,7 +103,7 @@ std::vector<std::string> wrap(const std::string& text, float size, float max_wid
         start = end + 1;
         if (word.empty()) continue;
         const std::string candidate = line.empty() ? word : line + " " + word;
-        if (line.empty() || text_width(candidate, size) <= max_width) {
+        if (line.empty() || text_width(candidate, size, bold) <= max_width) {
             line = candidate;
         } else {
             lines.push_back(line);
@@ -116,7 +117,7 @@ std::vector<std::string> wrap(const std::string& text, float size, float max_wid
         lines.resize(max_lines - 1);
         lines.push_back(rest);
     }
-    for (auto& l : lines) l = detail::elide(l, size, max_width);
+    for (auto& l : lines) l = detail::elide(l, size, max_width, bold);
     return lines;
 }
 
@@ -300,12 +301,27 @@ Canvas layout_figure(const Figure& figure, const Theme& theme, float width, floa
                                               TextBaseline::Top, true));
     }
     if (!figure.title.empty()) {
+        // Shrunk a little to fit one line; a title that would need more goes on two lines (a
+        // narrow plot on a projector keeps a readable title rather than a tiny or cut one).
         const float max_w = width - 2 * st.pad - 2 * stamp_w;
-        const float size = detail::fit_size(figure.title, st.figure_title, std::max(st.min_font, st.figure_title * 0.6f),
-                                            max_w, true);
-        canvas.primitives.push_back(make_text(detail::elide(figure.title, size, max_w, true), {width * 0.5f, top}, size,
-                                              theme.text, TextAlign::Center, TextBaseline::Top, true));
-        top += size * 1.45f;
+        const float smallest_one_line = std::max(st.min_font, st.figure_title * 0.7f);
+        float size = detail::fit_size(figure.title, st.figure_title, smallest_one_line, max_w, true);
+        std::vector<std::string> lines{figure.title};
+        if (text_width(figure.title, size, true) > max_w * 1.001f) {
+            // The largest size (from a little below the full one, which two lines would make loud, down
+            // to the one-line minimum) at which two lines hold it unshortened.
+            for (size = st.figure_title * 0.85f; size > smallest_one_line; size *= 0.95f) {
+                const auto two = wrap(figure.title, size, max_w, 3, true);
+                if (two.size() <= 2 && two.front() + (two.size() > 1 ? " " + two.back() : "") == figure.title) break;
+            }
+            size = std::max(size, smallest_one_line);
+            lines = wrap(figure.title, size, max_w, 2, true);
+        }
+        const float line_h = size * 1.2f;
+        for (std::size_t k = 0; k < lines.size(); ++k)
+            canvas.primitives.push_back(make_text(lines[k], {width * 0.5f, top + line_h * static_cast<float>(k)}, size,
+                                                  theme.text, TextAlign::Center, TextBaseline::Top, true));
+        top += size * 1.45f + line_h * static_cast<float>(lines.size() - 1);
         st.title = std::max(st.min_font, std::min(st.title, size * 0.92f));  // panel titles never outshout the figure's
     } else if (stamp_w > 0) {
         top += st.figure_title * 1.15f * 1.45f;

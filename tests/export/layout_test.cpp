@@ -98,6 +98,37 @@ TEST(Layout, TextOutsideThePlotNeverOverlaps) {
     }
 }
 
+// The figure title's lines: the bold texts above the first panel's frame.
+std::vector<Primitive> title_lines(const Canvas& canvas, const std::string& title) {
+    std::vector<Primitive> lines;
+    for (const auto& p : canvas.primitives)
+        if (p.type == Primitive::Type::Text && p.bold && !p.vertical && title.find(p.text) != std::string::npos &&
+            (lines.empty() || p.size == lines.front().size))
+            lines.push_back(p);
+    return lines;
+}
+
+TEST(Layout, ALongFigureTitleGoesOnTwoLinesRatherThanShrinkingOrBeingCut) {
+    const Figure figure = figure_of("decay", default_entries());
+    ASSERT_GT(figure.title.size(), 60u) << "the test needs a long title";
+    const Canvas wide = layout_figure(figure, light_theme(), 1600, 1000);
+    const auto one = title_lines(wide, figure.title);
+    ASSERT_EQ(one.size(), 1u);
+    EXPECT_EQ(one[0].text, figure.title);
+    // A narrow plot (one of two side by side on a 1280-pixel projector).
+    const Canvas narrow = layout_figure(figure, light_theme(), 560, 560);
+    const auto two = title_lines(narrow, figure.title);
+    ASSERT_EQ(two.size(), 2u);
+    EXPECT_EQ(two[0].text + " " + two[1].text, figure.title);  // whole words, nothing elided
+    EXPECT_GE(two[0].size, 0.7f * one[0].size);
+    EXPECT_GT(two[1].points[0].y, two[0].points[0].y + two[0].size);  // one under the other
+    for (const auto& line : two) EXPECT_LE(text_width(line.text, line.size, true), 560.0f) << line.text;
+    // A short title stays on one line at the same width.
+    Figure short_title = figure;
+    short_title.title = "Attention-score decay";
+    EXPECT_EQ(title_lines(layout_figure(short_title, light_theme(), 560, 560), short_title.title).size(), 1u);
+}
+
 TEST(Layout, OnePolylinePerVisibleSeries) {
     const Figure figure = figure_of("wavelength", default_entries());
     const Canvas canvas = layout_figure(figure, light_theme(), 1600, 1000);
