@@ -1,6 +1,7 @@
 // Heatmap panels: the colour-mapped grid as an image, and its colour bar.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "render_internal.h"
 
@@ -66,19 +67,28 @@ void add_colorbar(PanelContext& c) {
     c.add(make_stroke(bar, c.theme.axis, st.thin));
     float widest = 0;
     const float range = map.value_max - map.value_min;
-    for (const auto& t : make_ticks(AxisScale::Linear, map.value_min, map.value_max, 4)) {
+    // As many labels as the bar holds a line apart (a short bar in a small cell gets fewer).
+    const float label_gap = st.font * 1.15f;
+    const int fit = 1 + static_cast<int>(bar.height() / label_gap);
+    float last_y = std::numeric_limits<float>::infinity();
+    for (const auto& t : make_ticks(AxisScale::Linear, map.value_min, map.value_max, std::clamp(fit, 2, 4))) {
         if (!(range > 0)) break;
         const float y = bar.y1 - static_cast<float>((t.value - map.value_min) / range) * bar.height();
         if (y < bar.y0 - 0.5f || y > bar.y1 + 0.5f) continue;
+        if (last_y - y < label_gap) continue;  // ticks run upwards: keep the ones a line apart
+        last_y = y;
         const float cy = crisp(y, st.thin);
         c.add(make_line({{bar.x1, cy}, {bar.x1 + st.tick, cy}}, c.theme.axis, st.thin));
         c.add(make_text(t.label, {bar.x1 + st.tick + st.gap * 0.5f, y}, st.font, c.theme.text, TextAlign::Left,
                         TextBaseline::Middle));
         widest = std::max(widest, text_width(t.label, st.font));
     }
-    if (!map.value_label.empty()) {
+    const float label_size = detail::fit_size(map.value_label, st.font, std::max(st.min_font, st.font * 0.7f), bar.height());
+    // Shortened to a few letters it says nothing ("l..."): then the bar goes without.
+    const bool label_fits = text_width(map.value_label, label_size) <= bar.height() || bar.height() >= st.font * 5;
+    if (!map.value_label.empty() && label_fits) {
         const float x = bar.x1 + st.tick + st.gap * 0.5f + widest + st.gap + st.font * 0.5f;
-        const float size = detail::fit_size(map.value_label, st.font, std::max(st.min_font, st.font * 0.7f), bar.height());
+        const float size = label_size;
         c.add(make_text(detail::elide(map.value_label, size, bar.height()), {x, (bar.y0 + bar.y1) * 0.5f}, size,
                         c.theme.text, TextAlign::Center, TextBaseline::Middle, false, true));
     }

@@ -337,7 +337,9 @@ Canvas layout_figure(const Figure& figure, const Theme& theme, float width, floa
     }
     float bottom = height - st.pad * 0.8f;
     if (!figure.caption.empty()) {
-        const auto lines = wrap(figure.caption, st.small, width - 2 * st.pad, 3);
+        // A small canvas (a grid cell on a projector) keeps its height for the plot: one line, shortened.
+        const std::size_t max_lines = height < 320.0f * scale ? 1 : 3;
+        const auto lines = wrap(figure.caption, st.small, width - 2 * st.pad, max_lines);
         const float line_h = st.small * 1.3f;
         bottom -= line_h * static_cast<float>(lines.size());
         for (std::size_t k = 0; k < lines.size(); ++k)

@@ -129,6 +129,21 @@ TEST(Layout, ALongFigureTitleGoesOnTwoLinesRatherThanShrinkingOrBeingCut) {
     EXPECT_EQ(title_lines(layout_figure(short_title, light_theme(), 560, 560), short_title.title).size(), 1u);
 }
 
+// The texts below the last panel: the caption's lines.
+int caption_lines(const Canvas& canvas) {
+    int lines = 0;
+    for (const auto& p : canvas.primitives)
+        if (p.type == Primitive::Type::Text && p.points[0].y > canvas.panels.back().frame.y1) ++lines;
+    return lines;
+}
+
+TEST(Layout, ASmallCanvasGivesItsCaptionOneLine) {
+    const Figure figure = figure_of("decay", default_entries());
+    EXPECT_GE(caption_lines(layout_figure(figure, light_theme(), 330, 400)), 2);  // it wraps where there is room
+    EXPECT_EQ(caption_lines(layout_figure(figure, light_theme(), 330, 200)), 1);
+    EXPECT_EQ(caption_lines(layout_figure(figure, light_theme(), 660, 400, 2.0f)), 1);  // 330x200 at scale 2
+}
+
 TEST(Layout, OnePolylinePerVisibleSeries) {
     const Figure figure = figure_of("wavelength", default_entries());
     const Canvas canvas = layout_figure(figure, light_theme(), 1600, 1000);
@@ -313,6 +328,32 @@ TEST(Layout, HeatmapBecomesAnImageUnderTheData) {
         EXPECT_EQ(p.pixels.size(), static_cast<std::size_t>(p.image_width) * p.image_height * 4);
     }
     EXPECT_EQ(images, 2);  // the map and its colour bar
+}
+
+// The colour bar's labels: left-aligned, non-bold texts starting right of the panel's plot.
+std::vector<Primitive> colorbar_labels(const Canvas& canvas) {
+    std::vector<Primitive> labels;
+    for (const auto& p : canvas.primitives)
+        if (p.type == Primitive::Type::Text && !p.vertical && p.align == TextAlign::Left &&
+            p.points[0].x > canvas.panels[0].plot.x1)
+            labels.push_back(p);
+    return labels;
+}
+
+TEST(Layout, AShortColourBarKeepsItsLabelsALineApart) {
+    const Figure figure = figure_of("heatmap", default_entries());
+    const auto tall = colorbar_labels(layout_figure(figure, light_theme(), 1200, 800));
+    ASSERT_GE(tall.size(), 3u);
+    for (const auto& [w, h] : {std::pair{330.f, 110.f}, std::pair{330.f, 125.f}, std::pair{330.f, 140.f}, std::pair{330.f, 170.f}}) {
+        const Canvas small = layout_figure(figure, light_theme(), w, h);
+        const auto labels = colorbar_labels(small);
+        ASSERT_GE(labels.size(), 1u) << w << "x" << h;
+        if (h < 150) {  // too short for all of them
+            EXPECT_LT(labels.size(), tall.size()) << w << "x" << h;
+        }
+        for (std::size_t k = 1; k < labels.size(); ++k)
+            EXPECT_GE(std::abs(labels[k].points[0].y - labels[k - 1].points[0].y), labels[k].size) << w << "x" << h;
+    }
 }
 
 // A small grid with named rows and columns and a value written in each cell (the Model tab's
