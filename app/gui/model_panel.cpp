@@ -54,6 +54,7 @@ struct ModelPanel {
     std::uint64_t figures_generation = 0;
     PlotWidget perplexity_widget, passkey_widget, loss_widget;
     bool first_draw = true;
+    float stacked_settings_h = 0;  // the settings' height two by two, measured at the last frame
 
     ~ModelPanel() {
         worker.Stop();
@@ -584,27 +585,40 @@ void draw_model_panel(App& app) {
     refresh(app, p);
     const bool running = p.snap.running;
     const float gap = 6.0f * s;
+
+    // The four groups of settings side by side when the tab is wide enough for them, else two by
+    // two (a small window, or scale 2); the tab scrolls when it is too short for them and the
+    // plots at a readable height.
+    const float settings_row_h =
+        std::floor(ImGui::GetFrameHeightWithSpacing() * 6 + ImGui::GetTextLineHeightWithSpacing() * 1.5f + 14.0f * s);
+    const float min_group_w = 215.0f * s, min_plots_h = 2 * 190.0f * s + gap;
+    const int groups_per_row = ImGui::GetContentRegionAvail().x >= 4 * min_group_w ? 4 : 2;
+    const float settings_h = groups_per_row == 4        ? settings_row_h
+                             : p.stacked_settings_h > 0 ? p.stacked_settings_h
+                                                        : settings_row_h * 2;
+    const float needed_h = settings_h + ImGui::GetFrameHeightWithSpacing() * 2 + min_plots_h;
+    const bool scrolls = ImGui::GetContentRegionAvail().y < needed_h;
+    if (scrolls) ImGui::BeginChild("##model_scroll", ImGui::GetContentRegionAvail(), false);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
 
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10.0f * s, 4.0f * s));
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(6.0f * s, 4.0f * s));
-    const float settings_h = std::floor(ImGui::GetFrameHeightWithSpacing() * 6 + ImGui::GetTextLineHeightWithSpacing() * 1.5f + 14.0f * s);
     ImGui::BeginChild("##model_settings", ImVec2(avail.x, settings_h), true, ImGuiWindowFlags_NoScrollbar);
-    if (ImGui::BeginTable("##model_cols", 4, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
-        ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        ImGui::TableSetupColumn("eval", ImGuiTableColumnFlags_WidthStretch, 1.15f);
-        ImGui::TableSetupColumn("train", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-        ImGui::TableSetupColumn("tune", ImGuiTableColumnFlags_WidthStretch, 0.9f);
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ModelColumn(app, p, running);
-        ImGui::TableNextColumn();
-        EvalColumn(app, p, running);
-        ImGui::TableNextColumn();
-        TrainColumn(app, p, running);
-        ImGui::TableNextColumn();
-        TuneColumn(app, p, running);
+    if (ImGui::BeginTable("##model_cols", groups_per_row, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
+        const float weights[4] = {1.0f, 1.15f, 1.2f, 0.9f};  // model, evaluate, train, fine-tune
+        for (int c = 0; c < groups_per_row; ++c)
+            ImGui::TableSetupColumn(nullptr, ImGuiTableColumnFlags_WidthStretch,
+                                    groups_per_row == 4 ? weights[c] : 1.0f);
+        const auto group = [&](auto draw) {
+            ImGui::TableNextColumn();
+            draw();
+        };
+        group([&] { ModelColumn(app, p, running); });
+        group([&] { EvalColumn(app, p, running); });
+        group([&] { TrainColumn(app, p, running); });
+        group([&] { TuneColumn(app, p, running); });
         ImGui::EndTable();
+        if (groups_per_row == 2) p.stacked_settings_h = std::ceil(ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y);
     }
     ImGui::EndChild();
     ImGui::PopStyleVar(2);
@@ -627,7 +641,8 @@ void draw_model_panel(App& app) {
     if (const std::string why = p.engine_loader.Error(); !why.empty()) ErrorText(why);
 
     // Figures: perplexity and passkey on top, loss and the table below.
-    const ImVec2 rest = ImGui::GetContentRegionAvail();
+    ImVec2 rest = ImGui::GetContentRegionAvail();
+    rest.y = std::max(rest.y, min_plots_h);
     const float top_h = std::floor((rest.y - gap) * 0.58f);
     const float left_w = std::floor((rest.x - gap) * 0.55f);
     const float right_w = rest.x - gap - left_w;
@@ -641,7 +656,7 @@ void draw_model_panel(App& app) {
     ImGui::SameLine(0, gap);
     PlotCell(app, "passkey", "model-passkey", p.passkey, p.figures_generation, p.passkey_widget,
              app.state.view.plots["model.passkey"], ImVec2(right_w, top_h), waiting);
-    const float bottom_h = ImGui::GetContentRegionAvail().y;
+    const float bottom_h = rest.y - gap - top_h;
     PlotCell(app, "loss", "model-loss", p.loss, p.figures_generation, p.loss_widget, app.state.view.plots["model.loss"],
              ImVec2(left_w, bottom_h),
              p.losses.empty() ? "Train or fine-tune: the loss per step appears here, live" : nullptr);
@@ -649,6 +664,7 @@ void draw_model_panel(App& app) {
     ImGui::BeginChild("##model_table", ImVec2(right_w, bottom_h), false);
     ResultsTable(p);
     ImGui::EndChild();
+    if (scrolls) ImGui::EndChild();
 }
 
 }  // namespace ropescope::gui

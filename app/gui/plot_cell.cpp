@@ -26,10 +26,15 @@ void PlotCell(App& app, const char* id, const char* export_name, const Figure& f
     const float start_x = ImGui::GetCursorPosX();
     const float full = ImGui::GetContentRegionAvail().x;
     const float toolbar_y = ImGui::GetCursorPosY();
+    // The hint where the toolbar has room for it beside the buttons (shorter, or none, in a narrow cell).
+    const float room = full - right_width - ImGui::GetStyle().ItemSpacing.x;
+    const bool zoomed = view.x || view.y;
+    const char* hint = zoomed ? "zoomed: double-click or Fit to reset" : "wheel: zoom   drag: pan   legend: hide";
+    if (ImGui::CalcTextSize(hint).x > room) hint = zoomed ? "zoomed" : "";
+    if (ImGui::CalcTextSize(hint).x > room) hint = "";
     ImGui::PushStyleColor(ImGuiCol_Text, kMutedColor);
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(view.x || view.y ? "zoomed: double-click or Fit to reset"
-                                            : "wheel: zoom   drag: pan   legend: hide");
+    ImGui::TextUnformatted(hint);
     ImGui::PopStyleColor();
     const float after_y = ImGui::GetCursorPosY();
     ImGui::SetCursorPosY(toolbar_y);
