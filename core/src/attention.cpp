@@ -24,6 +24,9 @@ using kernels::ChunkStats;
 using kernels::kLanes;
 
 constexpr int kPoolSize = 256;  // distinct distractor contents (needle)
+// The needle's rows (distractors and the needle) fit the pool kernels: every per-key content takes
+// them, and no kernel handles larger pools.
+static_assert(kPoolSize + 1 <= kernels::kMaxPoolEntries, "the needle's pool must fit the pool kernels");
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -514,7 +517,7 @@ struct AttentionEngine::Impl {
     std::vector<Scratch> scratch;
     // Shared tables (two frequency sets: [0] scaled, [1] original below n_hat).
     KernelTable lk[2];  // read at random by the kernels: on huge pages (attention_memory.h)
-    std::vector<float> lt_re[2], lt_im[2], theta[2];
+    std::vector<float> theta[2];
     std::vector<double> alpha_re[2], alpha_im[2], step_re[2], step_im[2];
     KernelTable content_re, content_im;
     std::vector<float> content_const;
@@ -662,7 +665,7 @@ int resolve_threads(int threads) {
 namespace {
 
 // The fast kernels (see attention_kernels.h).
-enum class FastKernel { Gemm, Rotor, Pool, Corrected, PoolCorrected, Phase };
+enum class FastKernel { Gemm, Pool, CorrectedGemm, PoolCorrected, Phase };
 
 // Content rows a_h = q conj(k_h) (unscaled) and their non-rotary parts (scaled), pairs8 wide.
 void build_content_rows(const Content& content, int pairs8, KernelTable& content_re, KernelTable& content_im,
@@ -687,8 +690,6 @@ void build_content_rows(const Content& content, int pairs8, KernelTable& content
 // they depend on the frequencies only, so they are kept while those stay the same.
 struct LaneTables {
     KernelTable& lk;
-    std::vector<float>& lt_re;
-    std::vector<float>& lt_im;
     std::vector<double>& step_re;
     std::vector<double>& step_im;
     std::vector<double>& built_for;  // the frequencies they were built for
@@ -696,13 +697,9 @@ struct LaneTables {
 void build_lane_tables(const std::vector<double>& freq, const LaneTables& out) {
     const std::size_t p8 = freq.size();
     auto& lk = out.lk;
-    auto& ltr = out.lt_re;
-    auto& lti = out.lt_im;
     if (out.built_for == freq && lk.size() == 2 * p8 * kLanes) return;
     out.built_for = freq;
     lk.assign(2 * p8 * kLanes, 0.0f);
-    ltr.assign(p8 * kLanes, 0.0f);
-    lti.assign(p8 * kLanes, 0.0f);
     out.step_re.assign(p8, 1.0);
     out.step_im.assign(p8, 0.0);
     for (std::size_t i = 0; i < p8; ++i) {
@@ -712,8 +709,6 @@ void build_lane_tables(const std::vector<double>& freq, const LaneTables& out) {
             const float co = static_cast<float>(std::cos(a)), si = static_cast<float>(std::sin(a));
             lk[(2 * i) * kLanes + l] = co;
             lk[(2 * i + 1) * kLanes + l] = si;
-            ltr[l * p8 + i] = co;
-            lti[l * p8 + i] = -si;
         }
         out.step_re[i] = std::cos(kLanes * th);
         out.step_im[i] = -std::sin(kLanes * th);
@@ -886,17 +881,17 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         summary.entropy = std::log(s1) - s2 / s1;
         im.ref_count = n;
     } else {
-        // Which kernel: exact phases (a GEMM for shared content, rotors per key), fp32 phases at
-        // exact float positions (rotors corrected by the product's rounding error), or phases
-        // rounded to a format computed once per distinct rounded position.
+        // Which kernel: exact phases (a GEMM for shared content, the pool kernel per key), fp32
+        // phases at exact float positions (the same, corrected by the product's rounding error),
+        // or phases rounded to a format computed once per distinct rounded position. Per-key
+        // content always comes from a pool that the pool kernels take (kPoolSize).
         const bool shared = content.pool == 0;
         const std::int64_t last_position = std::max(m, o.first_key + n - 1);
-        const bool poolable = static_cast<int>(content.keys.size()) <= kernels::kMaxPoolEntries;
         FastKernel mode = FastKernel::Phase;
         if (o.precision == PhasePrecision::Fp64)
-            mode = shared ? FastKernel::Gemm : poolable ? FastKernel::Pool : FastKernel::Rotor;
+            mode = shared ? FastKernel::Gemm : FastKernel::Pool;
         else if (o.precision == PhasePrecision::Fp32 && last_position < (std::int64_t{1} << 24))
-            mode = !shared && poolable ? FastKernel::PoolCorrected : FastKernel::Corrected;
+            mode = shared ? FastKernel::CorrectedGemm : FastKernel::PoolCorrected;
         // The pool kernels (exact or corrected fp32 phases) keep the keys sorted by content row.
         const bool pooled = mode == FastKernel::Pool || mode == FastKernel::PoolCorrected;
         bool used[2] = {false, false};
@@ -925,15 +920,13 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                                                         ? exact_freq[static_cast<std::size_t>(i)]
                                                         : round_to_precision(exact_freq[static_cast<std::size_t>(i)], o.precision);
             if (mode != FastKernel::Phase)
-                build_lane_tables(freq, {im.lk[s], im.lt_re[s], im.lt_im[s], im.step_re[s], im.step_im[s], im.table_freq[s]});
+                build_lane_tables(freq, {im.lk[s], im.step_re[s], im.step_im[s], im.table_freq[s]});
             if (pooled)
                 build_pool_lanes(freq, {im.pool_lanes[s], im.pool_step_re[s], im.pool_step_im[s], im.pool_freq[s]});
             t.pool_lanes = im.pool_lanes[s].data();
             t.pool_step_re = im.pool_step_re[s].data();
             t.pool_step_im = im.pool_step_im[s].data();
             t.lk = im.lk[s].data();
-            t.lt_re = im.lt_re[s].data();
-            t.lt_im = im.lt_im[s].data();
             t.step_re = im.step_re[s].data();
             t.step_im = im.step_im[s].data();
             // alpha = E scale (per-key content) or a E scale (shared), E the query's rotor.
@@ -964,12 +957,11 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
                        : o.precision == PhasePrecision::Fp16 ? kernels::PhaseFormat::Fp16
                                                               : kernels::PhaseFormat::Fp32;
         }
-        void (*kernel)(const kernels::Chunk&) = mode == FastKernel::Gemm        ? ops.gemm_chunk
-                                                : mode == FastKernel::Rotor     ? ops.rotor_chunk
-                                                : mode == FastKernel::Pool      ? ops.pool_chunk
+        void (*kernel)(const kernels::Chunk&) = mode == FastKernel::Gemm            ? ops.gemm_chunk
+                                                : mode == FastKernel::Pool          ? ops.pool_chunk
                                                 : mode == FastKernel::PoolCorrected ? ops.pool_corrected_chunk
-                                                : mode == FastKernel::Corrected ? ops.corrected_chunk
-                                                                                : ops.phase_chunk;
+                                                : mode == FastKernel::CorrectedGemm ? ops.corrected_gemm_chunk
+                                                                                    : ops.phase_chunk;
         const bool anchored = mode != FastKernel::Phase;
         auto& po = im.pool_order;
         if (pooled) {

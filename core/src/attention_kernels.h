@@ -18,7 +18,8 @@ inline constexpr int kTileKeys = kLanes * kTileBlocks;
 // Keys per superblock of the pool kernel: its content rows are rotated once per superblock, so a
 // superblock must hold many more keys than the 257 rows.
 inline constexpr int kPoolLanes = 1024;
-// Largest pool the pool kernel takes (rows, the needle's included); larger pools use the rotor kernel.
+// Largest pool the pool kernels take (rows, the needle's included). Every per-key content model
+// fits (attention.cpp asserts it), so there is no kernel for larger pools.
 inline constexpr int kMaxPoolEntries = 1024;
 // A chunk (the unit of work of a thread) holds at most this many blocks, so the rotation
 // recurrence inside a chunk runs at most kMaxChunkBlocks steps from an exact anchor.
@@ -51,10 +52,8 @@ inline constexpr int kPairPad = 16;
 struct Tables {
     int pairs8;
     float constant;              // shared content: the non-rotary part of every logit (scaled)
-    // Exact-position paths (gemm, rotor, corrected): key n = block start + l, l < kLanes.
-    const float* lk;       // gemm: [2 * pairs8][kLanes], row 2i cos(l t_i), row 2i+1 sin(l t_i)
-    const float* lt_re;    // rotor, corrected: [kLanes][pairs8] cos(l t_i)
-    const float* lt_im;    // rotor, corrected: [kLanes][pairs8] -sin(l t_i)
+    // Exact-position paths (gemm, corrected gemm): key n = block start + l, l < kLanes.
+    const float* lk;       // [2 * pairs8][kLanes], row 2i cos(l t_i), row 2i+1 sin(l t_i)
     // [pairs8] shared content: a_i E_i scale; per-key content: E_i scale (every kernel)
     const double* alpha_re;
     const double* alpha_im;
@@ -72,7 +71,7 @@ struct Tables {
     int pool;                    // needle: distractor rows 0..pool-1, row `pool` is the needle; 0: one shared row
     std::int64_t needle_position;
     std::uint64_t seed;
-    // Rounded phases (corrected, phase kernels).
+    // Rounded phases (corrected and phase kernels).
     const float* theta;    // [pairs8] round_F(t_i) (exact in float)
     PhaseFormat format;
 };
@@ -87,7 +86,7 @@ struct Chunk {
     float* ctile;          // workspace: kTileBlocks * 2 * pairs8 floats
     float* otile;          // workspace: kTileKeys floats
     float* row;            // workspace: 8 * pairs8 floats
-    int* pairs;            // workspace: pairs8 ints (corrected kernels: the pairs by correction level)
+    int* pairs;            // workspace: pairs8 ints (corrected kernels: pairs or vectors by correction level)
     // Pool kernel: the keys sorted by content row, per superblock of kPoolLanes keys: order
     // (count lanes) and row_ends ((pool + 1) per superblock); computed by the kernel unless
     // `sorted` says they already hold this chunk's order.
@@ -102,16 +101,15 @@ struct Chunk {
 struct Ops {
     const char* name;                     // "avx2+fma", "sse2", "portable"
     void (*gemm_chunk)(const Chunk&);       // shared content, exact phases: a GEMM against the lane table
-    void (*rotor_chunk)(const Chunk&);      // per-key content, exact phases: rotor = block anchor x lane table
     // per-key content from a pool, exact phases: every pool row rotated once per superblock, then
     // one real dot product per key against the superblock's lane table
     void (*pool_chunk)(const Chunk&);
     // fp32 phases at positions below 2^24, per-key content from a pool: the pool kernel with each
-    // key's lane row corrected by e^{i delta} (see corrected_chunk)
+    // key's lane row corrected by e^{i delta} (see corrected_gemm_chunk)
     void (*pool_corrected_chunk)(const Chunk&);
-    // fp32 phases at positions below 2^24, either content: the exact rotor times e^{i delta}, delta
-    // the fp32 product's rounding error (exact with one FMA)
-    void (*corrected_chunk)(const Chunk&);
+    // fp32 phases at positions below 2^24, shared content: the GEMM with the lane table corrected
+    // by e^{i delta}, delta the fp32 product's rounding error (exact with one FMA)
+    void (*corrected_gemm_chunk)(const Chunk&);
     // phases rounded to a format, either content: sin/cos once per distinct rounded position
     void (*phase_chunk)(const Chunk&);
     // Softmax statistics of n <= kTileKeys logits merged into *s (started if `first`); NaN or

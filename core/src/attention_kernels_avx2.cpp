@@ -24,7 +24,7 @@ namespace {
 }  // namespace avx2
 
 extern const Ops kAvx2Ops;
-const Ops kAvx2Ops{"avx2+fma", avx2::gemm_chunk, avx2::rotor_chunk, avx2::pool_chunk, avx2::pool_corrected_chunk, avx2::corrected_chunk, avx2::phase_chunk, avx2::tile_stats};
+const Ops kAvx2Ops{"avx2+fma", avx2::gemm_chunk, avx2::pool_chunk, avx2::pool_corrected_chunk, avx2::corrected_gemm_chunk, avx2::phase_chunk, avx2::tile_stats};
 
 }  // namespace ropescope::kernels
 

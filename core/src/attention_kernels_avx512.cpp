@@ -26,7 +26,7 @@ namespace {
 }  // namespace avx512
 
 extern const Ops kAvx512Ops;
-const Ops kAvx512Ops{"avx512", avx512::gemm_chunk, avx512::rotor_chunk, avx512::pool_chunk, avx512::pool_corrected_chunk, avx512::corrected_chunk, avx512::phase_chunk, avx512::tile_stats};
+const Ops kAvx512Ops{"avx512", avx512::gemm_chunk, avx512::pool_chunk, avx512::pool_corrected_chunk, avx512::corrected_gemm_chunk, avx512::phase_chunk, avx512::tile_stats};
 
 }  // namespace ropescope::kernels
 

@@ -26,11 +26,11 @@ namespace {
 
 const Ops& portable_ops() {
 #if defined(__AVX2__) && defined(__FMA__)
-    static const Ops ops{"avx2+fma (build flags)", portable::gemm_chunk, portable::rotor_chunk, portable::pool_chunk, portable::pool_corrected_chunk, portable::corrected_chunk, portable::phase_chunk, portable::tile_stats};
+    static const Ops ops{"avx2+fma (build flags)", portable::gemm_chunk, portable::pool_chunk, portable::pool_corrected_chunk, portable::corrected_gemm_chunk, portable::phase_chunk, portable::tile_stats};
 #elif defined(__x86_64__) || defined(_M_X64)
-    static const Ops ops{"sse2", portable::gemm_chunk, portable::rotor_chunk, portable::pool_chunk, portable::pool_corrected_chunk, portable::corrected_chunk, portable::phase_chunk, portable::tile_stats};
+    static const Ops ops{"sse2", portable::gemm_chunk, portable::pool_chunk, portable::pool_corrected_chunk, portable::corrected_gemm_chunk, portable::phase_chunk, portable::tile_stats};
 #else
-    static const Ops ops{"portable", portable::gemm_chunk, portable::rotor_chunk, portable::pool_chunk, portable::pool_corrected_chunk, portable::corrected_chunk, portable::phase_chunk, portable::tile_stats};
+    static const Ops ops{"portable", portable::gemm_chunk, portable::pool_chunk, portable::pool_corrected_chunk, portable::corrected_gemm_chunk, portable::phase_chunk, portable::tile_stats};
 #endif
     return ops;
 }

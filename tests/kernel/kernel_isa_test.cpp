@@ -176,6 +176,46 @@ TEST_P(KernelIsaTest, Fp32CorrectionIsExactForAFastPairUpTo2To24) {
     }
 }
 
+// fp32 phases of one pair whose frequency has few significant bits: theta = 1 - 2^-s (s bits;
+// 1/2 for s = 1). Below position 2^(24 - s) every fp32 angle n theta is exact, so the pair needs
+// no correction (level 0); from 2^(24 - s) on, n theta can need 25 bits and rounds by up to
+// 2^-s rad. The keys end just below 2^b for b = 24 - s (exact) and for b = 25 - s (the first
+// positions where some angles are not): an exactness limit one bit too generous skips the
+// correction there and misses by about 2^-s of the logit (2.4e-4 at s = 12, 0.25 at s = 2).
+TEST_P(KernelIsaTest, Fp32PairsWithExactAnglesMatchTheReference) {
+    AttentionEngine engine;
+    for (int s = 1; s <= 12; ++s) {
+        RopeSetup setup;
+        setup.head_dim = 2;  // one pair, theta_0 = 1 / factor
+        const double significand = s == 1 ? 1.0 : static_cast<double>((1 << s) - 1);
+        setup.factor = static_cast<double>(1 << s) / significand;  // PI: theta_0 = significand / 2^s
+        const RopeResult rope = rope_of(setup, MethodKind::Linear);
+        ASSERT_EQ(static_cast<float>(rope.inv_freq[0]), static_cast<float>(significand / (1 << s)));
+        for (const int b : {24 - s, 25 - s}) {
+            for (const ContentModel content : {ContentModel::Identical, ContentModel::Needle}) {
+                AttentionOptions o;
+                o.content = content;
+                o.precision = PhasePrecision::Fp32;
+                o.num_keys = 3000;
+                o.first_key = (std::int64_t{1} << b) - o.num_keys;  // the last key at 2^b - 1
+                o.target_distance = 777;
+                o.query_scale = 2;
+                o.isa = GetParam();
+                const PathError e = compare(engine, rope, o);
+                SCOPED_TRACE("s " + std::to_string(s) + " positions below 2^" + std::to_string(b) + " " +
+                             std::string(content_model_name(content)));
+                EXPECT_EQ(e.isa, kernel_isa_name(GetParam()));
+                // As exact as exact phases (float rounding: a few 1e-7).
+                EXPECT_LT(e.relative, 1e-6);
+                // One pair of identical content peaks every 2 pi / theta keys, with near ties.
+                if (content == ContentModel::Needle) {
+                    EXPECT_TRUE(e.same_argmax);
+                }
+            }
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Builds, KernelIsaTest,
                          ::testing::Values(KernelIsa::Avx512, KernelIsa::Avx2, KernelIsa::Portable),
                          [](const ::testing::TestParamInfo<KernelIsa>& p) {
