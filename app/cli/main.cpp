@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "openmp_wait.h"
 #include "ropescope/export.h"
 
 namespace {
@@ -52,6 +53,7 @@ int exec_model_commands(char** argv) {
     std::vector<char*> args{const_cast<char*>(helper.c_str())};
     for (char** a = argv + 1; *a; ++a) args.push_back(*a);
     args.push_back(nullptr);
+    ropescope::prefer_passive_openmp_wait();  // for LibTorch's threads (openmp_wait.h)
     ::execv(helper.c_str(), args.data());
     return ropescope::cli::usage_error("model: " + helper +
                                        " could not be started (" + std::strerror(errno) +

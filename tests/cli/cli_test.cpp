@@ -350,5 +350,32 @@ TEST(CliConvert, EveryFormatReadsBack) {
     EXPECT_TRUE(missing.out.empty());
 }
 
+
+// `ropescope-cli model ...` execs ropescope-cli-model from beside itself with OMP_WAIT_POLICY=PASSIVE
+// (app/cli/openmp_wait.h), unless the user set the variable. A copy of the CLI sits beside a
+// stand-in helper that prints what it was given.
+TEST(CliModel, TheModelHelperGetsPassiveOpenMpWaitUnlessTheUserChoseOne) {
+    const fs::path dir = temp_dir() / "helper_env";
+    fs::create_directories(dir);
+    fs::copy_file(ROPESCOPE_CLI_PATH, dir / "ropescope-cli", fs::copy_options::overwrite_existing);
+    {
+        std::ofstream helper(dir / "ropescope-cli-model");
+        helper << "#!/bin/sh\necho \"policy=${OMP_WAIT_POLICY:-unset} args=$*\"\n";
+    }
+    fs::permissions(dir / "ropescope-cli-model", fs::perms::owner_all);
+    const auto run_with = [&](const std::string& env) {
+        const std::string command = "env -u OMP_WAIT_POLICY " + env + " " + shell_quote((dir / "ropescope-cli").string()) +
+                                    " model info --format json";
+        FILE* pipe = popen(command.c_str(), "r");
+        std::string out;
+        char buffer[256];
+        for (std::size_t n; pipe && (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+        if (pipe) pclose(pipe);
+        return out;
+    };
+    EXPECT_EQ(run_with(""), "policy=PASSIVE args=model info --format json\n");
+    EXPECT_EQ(run_with("OMP_WAIT_POLICY=ACTIVE"), "policy=ACTIVE args=model info --format json\n");
+}
+
 }  // namespace
 }  // namespace ropescope
