@@ -656,7 +656,7 @@ void draw_model_panel(App& app) {
     ImGui::SameLine(0, gap);
     PlotCell(app, "passkey", "model-passkey", p.passkey, p.figures_generation, p.passkey_widget,
              app.state.view.plots["model.passkey"], ImVec2(right_w, top_h), waiting);
-    const float bottom_h = rest.y - gap - top_h;
+    const float bottom_h = rest.y - top_h - ImGui::GetStyle().ItemSpacing.y;  // below the top row, as laid out
     PlotCell(app, "loss", "model-loss", p.loss, p.figures_generation, p.loss_widget, app.state.view.plots["model.loss"],
              ImVec2(left_w, bottom_h),
              p.losses.empty() ? "Train or fine-tune: the loss per step appears here, live" : nullptr);
