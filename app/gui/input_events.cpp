@@ -3,28 +3,22 @@
 
 #include <GLFW/glfw3.h>
 
-#include <map>
-
 namespace ropescope::gui {
 
 namespace {
 
-// The counter of each watched window (GLFW callbacks carry no user data of their own, and the
-// window's user pointer already belongs to the app).
-std::map<GLFWwindow*, std::uint64_t*>& counters() {
-    static std::map<GLFWwindow*, std::uint64_t*> map;
-    return map;
-}
+// The counter (GLFW callbacks carry no user data of their own, and the window's user pointer
+// already belongs to the app; the app has one window).
+std::uint64_t* input_counter = nullptr;
 
-void count(GLFWwindow* window) {
-    const auto it = counters().find(window);
-    if (it != counters().end()) ++*it->second;
+void count(GLFWwindow*) {
+    if (input_counter) ++*input_counter;
 }
 
 }  // namespace
 
 void count_input_events(GLFWwindow* window, std::uint64_t* counter) {
-    counters()[window] = counter;
+    input_counter = counter;
     glfwSetCursorPosCallback(window, [](GLFWwindow* w, double, double) { count(w); });
     glfwSetMouseButtonCallback(window, [](GLFWwindow* w, int, int, int) { count(w); });
     glfwSetScrollCallback(window, [](GLFWwindow* w, double, double) { count(w); });

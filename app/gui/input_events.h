@@ -9,7 +9,8 @@ struct GLFWwindow;
 namespace ropescope::gui {
 
 // Installs GLFW callbacks that count input into `*counter` (mouse, keys, text, scroll, focus,
-// resize, expose). Call it before ImGui's GLFW backend installs its own, which chain to these.
+// resize, expose; one window: a second call moves the counting to it). Call it before ImGui's
+// GLFW backend installs its own, which chain to these.
 void count_input_events(GLFWwindow* window, std::uint64_t* counter);
 
 }  // namespace ropescope::gui
