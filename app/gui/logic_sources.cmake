@@ -12,5 +12,6 @@ set(ROPESCOPE_GUI_LOGIC_SOURCES
   engine_compare.cpp
   frame_pacing.cpp
   ui_wake.cpp
+  tile_damage.cpp
 )
 list(TRANSFORM ROPESCOPE_GUI_LOGIC_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
