@@ -45,6 +45,8 @@ struct Options {
     bool present = false;         // --present: start in presentation mode
     bool no_persist = false;      // --no-persist: neither restore nor save the user state file
     int bench_frames = 0;         // --bench N: nudge rope_theta every frame (a slider drag), print timings, exit
+    bool full_redraw = false;     // --full-redraw: no retained frame (retained_frame.h)
+    int drag_frames = 0;          // --drag N: with --screenshot, nudge rope_theta over 2N frames first
 };
 
 // One plot's cached figure.

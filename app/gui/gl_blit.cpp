@@ -1,6 +1,9 @@
 #include "gl_blit.h"
 
+#include "retained_frame.h"
+
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace ropescope::gui {
@@ -14,6 +17,12 @@ void blit_callback(const ImDrawList*, const ImDrawCmd* cmd) {
 }  // namespace
 
 void AddBlit(ImDrawList* draw_list, BlitRequest* request) {
+    // Everything BlitNow reads, for the retained frame.
+    std::uint64_t content = hash_mix(request->content, request->framebuffer);
+    content = hash_mix(content, static_cast<std::uint64_t>(request->width) << 32 | static_cast<std::uint32_t>(request->height));
+    content = hash_mix(content, static_cast<std::uint64_t>(std::bit_cast<std::uint32_t>(request->top_left.x)) << 32 |
+                                    std::bit_cast<std::uint32_t>(request->top_left.y));
+    NoteCallbackContent(request, content);
     draw_list->AddCallback(blit_callback, request);
     draw_list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }

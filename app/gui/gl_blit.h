@@ -3,6 +3,8 @@
 // a blit is a memory copy, much cheaper than drawing a textured quad of the same size.
 #pragma once
 
+#include <cstdint>
+
 #include <epoxy/gl.h>
 #include <imgui.h>
 
@@ -13,6 +15,7 @@ struct BlitRequest {
     GLuint framebuffer = 0;      // source FBO (colour attachment 0)
     int width = 0, height = 0;   // source size in framebuffer pixels
     ImVec2 top_left;             // destination, ImGui display coordinates
+    std::uint64_t content = 0;   // changes whenever the source's pixels do (retained_frame.h)
 };
 
 // Queues the blit (and ImGui's state reset after it) in `draw_list`.

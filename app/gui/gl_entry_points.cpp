@@ -11,6 +11,7 @@ void resolve_gl_entry_points() {
     glActiveTexture(GL_TEXTURE0);                                 // the default unit
     glAttachShader(0, 0);                                         // GL_INVALID_VALUE
     glBindFramebuffer(GL_FRAMEBUFFER, 0);                         // the default framebuffer
+    glBindRenderbuffer(GL_RENDERBUFFER, 0);
     glBindTexture(GL_TEXTURE_2D, 0);
     glBindVertexArray(0);
     glBlitFramebuffer(0, 0, 0, 0, 0, 0, 0, 0, 0, GL_NEAREST);     // mask 0: copies nothing
@@ -25,6 +26,7 @@ void resolve_gl_entry_points() {
     glCreateShader(0);                                            // GL_INVALID_ENUM, returns 0
     glDeleteFramebuffers(0, nullptr);
     glDeleteProgram(0);                                           // ignored
+    glDeleteRenderbuffers(0, nullptr);
     glDeleteShader(0);                                            // ignored
     glDeleteTextures(0, nullptr);
     glDeleteVertexArrays(0, nullptr);
@@ -32,8 +34,10 @@ void resolve_gl_entry_points() {
     glDrawArrays(GL_TRIANGLES, 0, 0);                             // no vertex array: GL_INVALID_OPERATION
     glEnable(0);                                                  // GL_INVALID_ENUM
     glFinish();
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, 0);  // default FB: error
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, 0, 0);  // default FB: error
     glGenFramebuffers(0, nullptr);
+    glGenRenderbuffers(0, nullptr);
     glGenTextures(0, nullptr);
     glGenVertexArrays(0, nullptr);
     glGetIntegerv(GL_VIEWPORT, ints);
@@ -50,6 +54,7 @@ void resolve_gl_entry_points() {
     glPixelStorei(0, 0);                                          // GL_INVALID_ENUM
     glReadBuffer(0);                                              // GL_INVALID_ENUM
     glReadPixels(0, 0, 0, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixel);   // 0 x 0: reads nothing
+    glRenderbufferStorage(0, GL_RGBA8, 0, 0);                     // GL_INVALID_ENUM
     glScissor(0, 0, -1, -1);                                      // GL_INVALID_VALUE
     glShaderSource(0, 0, nullptr, nullptr);                       // GL_INVALID_VALUE
     glTexImage2D(0, 0, GL_RGBA, 0, 0, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);  // GL_INVALID_ENUM

@@ -1,11 +1,13 @@
 #include "heatmap_renderer.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <vector>
 
 #include "plot_math.h"
+#include "retained_frame.h"
 #include "gl_program.h"
 #include "ropescope/color.h"
 
@@ -145,10 +147,24 @@ void HeatmapRenderer::Draw(ImDrawList* draw_list, int index, const PanelLayout& 
     slot.value_min = heatmap.value_min;
     slot.value_max = heatmap.value_max;
 
+    NoteCallbackContent(&slot, ContentOf(slot));
     draw_list->PushClipRect(ImVec2(slot.rect[0], slot.rect[1]), ImVec2(slot.rect[2], slot.rect[3]), true);
     draw_list->AddCallback(&HeatmapRenderer::Callback, &slot);
     draw_list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     draw_list->PopClipRect();
+}
+
+std::uint64_t HeatmapRenderer::ContentOf(const Slot& slot) {
+    // Everything Render reads (the picture follows from these and the uploaded frequencies).
+    const auto f = [](float v) { return static_cast<std::uint64_t>(std::bit_cast<std::uint32_t>(v)); };
+    std::uint64_t h = hash_mix(slot.generation, static_cast<std::uint64_t>(slot.compare) << 32 | static_cast<std::uint32_t>(slot.pairs));
+    for (const float v : {slot.n_hat_a, slot.n_hat_b, slot.rect[0], slot.rect[1], slot.rect[2], slot.rect[3], slot.m0[0],
+                          slot.m0[1], slot.m0[2], slot.x_start, slot.x_step, slot.y_top, slot.y_step, slot.rows_y0,
+                          slot.row_height, slot.value_min, slot.value_max})
+        h = hash_mix(h, f(v));
+    h = hash_mix(h, std::bit_cast<std::uint64_t>(slot.y_min));
+    h = hash_mix(h, std::bit_cast<std::uint64_t>(slot.y_max));
+    return hash_mix(h, static_cast<std::uint64_t>(slot.x_log) << 32 | static_cast<std::uint32_t>(slot.rows));
 }
 
 void HeatmapRenderer::Callback(const ImDrawList*, const ImDrawCmd* cmd) {

@@ -76,6 +76,8 @@ private:
     };
 
     static void Callback(const ImDrawList* list, const ImDrawCmd* cmd);
+    // What the slot's callback paints, summed up for the retained frame (retained_frame.h).
+    static std::uint64_t ContentOf(const Slot& slot);
     void Render(Slot& slot, const ImDrawCmd& cmd);
     void Shade(Slot& slot, const Key& key);
 

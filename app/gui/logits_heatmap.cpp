@@ -1,9 +1,11 @@
 #include "logits_heatmap.h"
 
+#include <bit>
 #include <cmath>
 #include <vector>
 
 #include "gl_program.h"
+#include "retained_frame.h"
 #include "ropescope/color.h"
 
 namespace ropescope::gui {
@@ -67,6 +69,10 @@ void LogitsHeatmap::Draw(ImDrawList* draw_list, const PanelLayout& layout, ImVec
     value_max_ = heatmap.value_max;
     draw_list->PushClipRect(ImVec2(origin.x + layout.plot.x0, origin.y + layout.plot.y0),
                             ImVec2(origin.x + layout.plot.x1, origin.y + layout.plot.y1), true);
+    std::uint64_t content = hash_mix(key_, static_cast<std::uint64_t>(uploads_));
+    for (const float v : {rect_[0], rect_[1], rect_[2], rect_[3], value_min_, value_max_})
+        content = hash_mix(content, std::bit_cast<std::uint32_t>(v));
+    NoteCallbackContent(this, content);  // retained_frame.h: redrawn when this changes
     draw_list->AddCallback(&LogitsHeatmap::Callback, this);
     draw_list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     draw_list->PopClipRect();

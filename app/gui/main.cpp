@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <bit>
 #include <cfloat>
 #include <chrono>
 #include <cstdio>
@@ -25,6 +26,7 @@
 #include "gl_entry_points.h"
 #include "input_events.h"
 #include "process_clock.h"
+#include "retained_frame.h"
 #include "screenshot.h"
 #include "ui_wake.h"
 #include "widgets.h"
@@ -48,6 +50,9 @@ Options:
                       sliders; F5 or Escape leaves it)
   --screenshot FILE   render --frames frames, save the window as PNG, and exit
   --frames N          frames rendered before the screenshot (default 5)
+  --drag N            with --screenshot: first nudge rope_theta up over N frames and back over
+                      N more, as a slider drag does (--frames then counts from the drag's end);
+                      the tests compare the picture with one made with --full-redraw
   --size WxH          window size in screen pixels (default: the saved size, or 1600x1000)
   --scale F           content scale (HiDPI) instead of the monitor's, e.g. 2
   --no-persist        neither restore nor save the state file (implied by --screenshot)
@@ -57,6 +62,8 @@ Options:
                       recompute, layout and attention-kernel times of the three phases, then
                       leaves the window alone for 4 s (paced as without --bench: frames drawn
                       and CPU used by an idle window) and exits
+  --full-redraw       redraw the whole window every frame instead of only what changed (to
+                      compare with --bench, or if a GL driver shows stale parts of the window)
   --help              this text
 
 The state (parameters, enabled methods, view, window size) is saved at exit and with Ctrl+S to
@@ -121,10 +128,19 @@ int parse_args(int argc, char** argv, Options& o) {
             o.present = true;
         } else if (arg == "--no-persist") {
             o.no_persist = true;
+        } else if (arg == "--drag") {
+            if (!value(v)) return usage_error("--drag needs a number of frames");
+            char* end = nullptr;
+            const long frames = std::strtol(v.c_str(), &end, 10);
+            if (*end || frames < 1 || frames > 10000) return usage_error("--drag: \"" + v + "\" is not a number from 1 to 10000");
+            o.drag_frames = static_cast<int>(frames);
+        } else if (arg == "--full-redraw") {
+            o.full_redraw = true;
         } else {
             return usage_error("unknown option \"" + arg + "\"");
         }
     }
+    if (o.drag_frames > 0 && o.screenshot_path.empty()) return usage_error("--drag works with --screenshot only");
     return -1;
 }
 
@@ -163,7 +179,7 @@ void load_startup_state(App& app) {
 
 // --bench: timings of one phase.
 struct BenchPhase {
-    std::vector<double> frame, cpu, recompute, figures, layout, process;
+    std::vector<double> frame, cpu, recompute, figures, layout, process, redrawn;
 
     static std::string Stats(std::vector<double> v) {
         if (v.empty()) return "-";
@@ -175,12 +191,20 @@ struct BenchPhase {
                       v[v.size() / 2], v[v.size() * 95 / 100]);
         return text;
     }
+    static void PrintRedrawn(const std::vector<double>& fractions) {
+        if (fractions.empty()) return;
+        double sum = 0;
+        for (const double x : fractions) sum += x;
+        std::printf("    window redrawn      mean %5.1f%% of its pixels (retained_frame.h; --full-redraw: 100%%)\n",
+                    100.0 * sum / static_cast<double>(fractions.size()));
+    }
     void Print(const char* name) const {
         std::printf("  %s, %zu frames:\n", name, frame.size());
         std::printf("    frame (wall)        %s\n", Stats(frame).c_str());
         std::printf("    process CPU         %s  (all threads: UI, GL rasterizer, worker)\n", Stats(process).c_str());
         std::printf("    UI build (CPU)      %s\n", Stats(cpu).c_str());
         std::printf("    layout (in UI)      %s\n", Stats(layout).c_str());
+        PrintRedrawn(redrawn);
         if (!recompute.empty()) {
             std::printf("    results (worker)    %s\n", Stats(recompute).c_str());
             std::printf("    figures (worker)    %s\n", Stats(figures).c_str());
@@ -297,6 +321,7 @@ int main(int argc, char** argv) {
     app.sync_compute = screenshot;  // a screenshot shows the results of its state, not a frame before them
     const bool bench = options.bench_frames > 0;
     BenchPhase idle_phase, drag_phase, attention_phase;
+    ropescope::gui::RetainedFrame retained;
     int attention_frames = 0, attention_seen = 0;
     int exit_status = 0;
     auto last = std::chrono::steady_clock::now();
@@ -349,6 +374,8 @@ int main(int argc, char** argv) {
         const bool attention_drag = dragging && frame > 2 * options.bench_frames;
         if (attention_drag) app.state.view.workspace = ropescope::gui::Workspace::Attention;
         if (dragging) app.state.lab.setup.rope_theta *= frame % 2 ? 1.0001 : 1.0 / 1.0001;  // a slider drag
+        if (screenshot && frame < 2 * options.drag_frames)  // --drag: up, then back down
+            app.state.lab.setup.rope_theta *= frame < options.drag_frames ? 1.01 : 1.0 / 1.01;
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         if (screenshot) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no hover effects in screenshots
@@ -358,14 +385,12 @@ int main(int argc, char** argv) {
 
         int fb_width = 0, fb_height = 0;
         glfwGetFramebufferSize(window, &fb_width, &fb_height);
-        glViewport(0, 0, fb_width, fb_height);
-        glDisable(GL_SCISSOR_TEST);
         // The plots' background: plot widgets then need not paint their own.
         const ropescope::Color clear = ropescope::gui::PlotTheme().background;
-        glClearColor(static_cast<float>(clear.r) / 255.0f, static_cast<float>(clear.g) / 255.0f,
-                     static_cast<float>(clear.b) / 255.0f, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        const std::uint64_t frame_key = ropescope::gui::hash_mix(
+            static_cast<std::uint64_t>(clear.r) << 16 | static_cast<std::uint64_t>(clear.g) << 8 | clear.b,
+            std::bit_cast<std::uint32_t>(app.fonts.scale));
+        retained.Render(ImGui::GetDrawData(), clear, frame_key, options.full_redraw);
 
         if (!app.screenshot_request.empty()) {
             const auto status = ropescope::gui::save_framebuffer_png(fb_width, fb_height, app.screenshot_request);
@@ -373,7 +398,7 @@ int main(int argc, char** argv) {
             else app.toasts.Error(status.error().message);
             app.screenshot_request.clear();
         }
-        if (screenshot && frame + 1 >= options.frames) {
+        if (screenshot && frame + 1 >= 2 * options.drag_frames + options.frames) {
             glFinish();
             const auto status = ropescope::gui::save_framebuffer_png(fb_width, fb_height, options.screenshot_path);
             if (!status) {
@@ -416,12 +441,14 @@ int main(int argc, char** argv) {
             attention_phase.frame.push_back(ms);
             attention_phase.cpu.push_back(app.timing.last_cpu_ms);
             attention_phase.layout.push_back(app.timing.layout_ms);
+            attention_phase.redrawn.push_back(retained.LastRedrawnFraction());
         } else if (bench && !bench_resting && frame > 0) {  // frame 0 includes start-up work
             BenchPhase& phase = dragging ? drag_phase : idle_phase;
             phase.frame.push_back(ms);
             phase.cpu.push_back(app.timing.last_cpu_ms);
             phase.layout.push_back(app.timing.layout_ms);
             phase.process.push_back(process_frame);
+            phase.redrawn.push_back(retained.LastRedrawnFraction());
             if (dragging) {
                 phase.recompute.push_back(app.timing.recompute_ms);
                 phase.figures.push_back(app.timing.figures_ms);
@@ -477,6 +504,7 @@ int main(int argc, char** argv) {
             std::printf("  attention tab, rope_theta changed every frame, %d frames:\n", attention_frames);
             std::printf("    frame (wall)        %s\n", BenchPhase::Stats(attention_phase.frame).c_str());
             std::printf("    UI build (CPU)      %s\n", BenchPhase::Stats(attention_phase.cpu).c_str());
+            BenchPhase::PrintRedrawn(attention_phase.redrawn);
             std::printf("    kernel queries, every method (worker)  %s\n",
                         BenchPhase::Stats(attention_phase.recompute).c_str());
             std::printf("    query outputs shown %zu of %d frames\n", attention_phase.recompute.size(), attention_frames);
@@ -495,6 +523,7 @@ int main(int argc, char** argv) {
     if (app.persist) app_save_state(app, true);
     app_shutdown(app);  // joins the workers
     ropescope::gui::set_ui_wake(nullptr);
+    retained.Shutdown();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "formula.h"
+#include "retained_frame.h"
 #include "plot_math.h"
 #include "ropescope/color.h"
 
@@ -158,6 +159,7 @@ GLuint upload_image(const Primitive& p) {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     glBindTexture(GL_TEXTURE_2D, 0);
+    NoteTextureUpload();  // the name may be one just freed: what draws it must be redrawn
     return texture;
 }
 
@@ -302,6 +304,8 @@ bool PlotWidget::RenderCache(const Fonts& fonts, const PlotHooks& hooks) {
     glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(previous));
     cache_valid_ = true;
     ++cache_renders_;
+    static std::uint64_t renders_of_every_plot = 0;  // unique per picture, whichever widget drew it
+    cache_content_ = ++renders_of_every_plot;
     return true;
 }
 
@@ -399,7 +403,7 @@ void PlotWidget::DrawAt(const char* id, const Figure& figure, std::uint64_t figu
     // refresh keeps blitting the previous picture).
     const bool live = hooks.gpu_heatmap && hooks.draw_heatmap;
     if (!live && (cache_valid_ || RenderCache(fonts, hooks))) {
-        blit_ = BlitRequest{cache_fbo_, cache_width_, cache_height_, origin};
+        blit_ = BlitRequest{cache_fbo_, cache_width_, cache_height_, origin, cache_content_};
         AddBlit(dl, &blit_);
     } else
         DrawCanvas(dl, origin, fonts, hooks);

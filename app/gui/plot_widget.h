@@ -109,6 +109,7 @@ private:
     float width_ = -1, height_ = -1, scale_ = -1;
     double last_layout_ms_ = 0;
     int cache_renders_ = 0;
+    std::uint64_t cache_content_ = 0;  // which picture the cache holds (BlitRequest::content)
     int stable_frames_ = 0;         // frames since the last layout change
     ThemeKind theme_kind_ = ThemeKind::Dark;
     float text_scale_ = 1;

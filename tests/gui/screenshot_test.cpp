@@ -3,9 +3,13 @@
 //
 // Usage: gui_screenshot_test APP CASE OUTDIR
 //   CASE: default | all | longrope | side_by_side | overlay | scale2 | engines | attention | search | model
+//   retained_default | retained_all | retained_side_by_side: a slider drag (--drag), then the
+//     picture redrawn only where it changed (retained_frame.h) must equal, pixel for pixel, the
+//     picture of the same run redrawn whole every frame (--full-redraw).
 // Exit status: 0 pass, 1 fail, 77 skipped (Xvfb missing).
 #include <stb_image.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -76,6 +80,65 @@ long count_color(const unsigned char* px, int w, int h, int x0, Color color, int
     return count;
 }
 
+// Runs the app for one screenshot; false (reported) if it fails.
+bool run_screenshot(const std::string& app, const fs::path& dir, const std::string& png, int width, int height,
+                    const std::string& args) {
+    fs::remove(png);
+    // A private config directory: the test never reads or writes the user's state.
+    const std::string command = "XDG_CONFIG_HOME=" + quote((dir / "config").string()) + " " + quote(ROPESCOPE_XVFB_SCRIPT) +
+                                " -s 1600x1000 " + quote(app) + " --screenshot " + quote(png) + " --size " +
+                                std::to_string(width) + "x" + std::to_string(height) + " " + args + " 2>&1";
+    std::printf("$ %s\n", command.c_str());
+    // scripts/xvfb.sh lets Xvfb choose a free display itself: parallel tests never collide.
+    const int status = std::system(command.c_str());
+    check(status == 0, "ropescope exits with status 0");
+    return status == 0;
+}
+
+// retained_*: the same drag drawn with the retained frame and with --full-redraw gives the same pixels.
+int retained_case(const std::string& app, const std::string& variant, const fs::path& dir) {
+    GuiState state = default_gui_state();
+    if (variant == "all") state = all_methods_state();
+    else if (variant == "side_by_side") state = pinned_state(CompareMode::SideBySide);
+    else if (variant != "default") {
+        std::fprintf(stderr, "unknown case retained_%s\n", variant.c_str());
+        return 2;
+    }
+    const std::string state_path = (dir / "state.json").string();
+    if (!write_state(state, state_path)) return 1;
+    const std::string args = "--state " + quote(state_path) + " --drag 6 --frames 4";
+    const std::string retained = (dir / "retained.png").string(), full = (dir / "full.png").string();
+    if (!run_screenshot(app, dir, retained, 1600, 1000, args) || !run_screenshot(app, dir, full, 1600, 1000, args + " --full-redraw"))
+        return 1;
+    int w = 0, h = 0, wf = 0, hf = 0, channels = 0;
+    unsigned char* a = stbi_load(retained.c_str(), &w, &h, &channels, 4);
+    unsigned char* b = stbi_load(full.c_str(), &wf, &hf, &channels, 4);
+    check(a && b, "both screenshots are PNGs");
+    if (a && b) {
+        check(w == wf && h == hf && w == 1600 && h == 1000, "both are 1600x1000");
+        long differ = 0;
+        int x0 = w, y0 = h, x1 = -1, y1 = -1;
+        for (int y = 0; y < std::min(h, hf); ++y)
+            for (int x = 0; x < std::min(w, wf); ++x) {
+                const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)) * 4;
+                if (a[i] == b[i] && a[i + 1] == b[i + 1] && a[i + 2] == b[i + 2]) continue;
+                ++differ;
+                x0 = std::min(x0, x);
+                y0 = std::min(y0, y);
+                x1 = std::max(x1, x);
+                y1 = std::max(y1, y);
+            }
+        check(differ == 0, std::to_string(differ) + " pixels differ from the whole redraw" +
+                               (differ ? " (within x " + std::to_string(x0) + ".." + std::to_string(x1) + ", y " +
+                                             std::to_string(y0) + ".." + std::to_string(y1) + ")"
+                                       : std::string()));
+    }
+    if (a) stbi_image_free(a);
+    if (b) stbi_image_free(b);
+    std::printf("retained_%s: %d failure(s)\n", variant.c_str(), g_failures);
+    return g_failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,6 +153,7 @@ int main(int argc, char** argv) {
         std::printf("SKIP: Xvfb is not installed (Debian: xvfb)\n");
         return 77;
     }
+    if (name.rfind("retained_", 0) == 0) return retained_case(app, name.substr(9), dir);
 
     int width = 1600, height = 1000;
     float scale = 1;
@@ -152,16 +216,7 @@ int main(int argc, char** argv) {
     }
 
     const std::string png = (dir / "shot.png").string();
-    fs::remove(png);
-    // A private config directory: the test never reads or writes the user's state.
-    const std::string command = "XDG_CONFIG_HOME=" + quote((dir / "config").string()) +
-                                " " + quote(ROPESCOPE_XVFB_SCRIPT) + " -s 1600x1000 " + quote(app) + " --screenshot " + quote(png) +
-                                " --size " + std::to_string(width) + "x" + std::to_string(height) + " " + args +
-                                " 2>&1";
-    std::printf("$ %s\n", command.c_str());
-    // scripts/xvfb.sh lets Xvfb choose a free display itself: parallel tests never collide.
-    const int status = std::system(command.c_str());
-    check(status == 0, "ropescope exits with status 0");
+    run_screenshot(app, dir, png, width, height, args);
 
     int w = 0, h = 0, channels = 0;
     unsigned char* pixels = stbi_load(png.c_str(), &w, &h, &channels, 4);
