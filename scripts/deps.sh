@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev nlohmann-json3-dev
-  libimgui-dev libglfw3-dev libepoxy-dev libstb-dev libgl-dev
+  libimgui-dev libglfw3-dev libepoxy-dev libstb-dev libgl-dev libx11-dev
   libcairo2-dev fonts-dejavu-core
   libgif-dev libpng-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev

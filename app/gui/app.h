@@ -46,6 +46,8 @@ struct Options {
     bool no_persist = false;      // --no-persist: neither restore nor save the user state file
     int bench_frames = 0;         // --bench N: nudge rope_theta every frame (a slider drag), print timings, exit
     bool full_redraw = false;     // --full-redraw: no retained frame (retained_frame.h)
+    bool swap = false;            // --swap: swap the window whole even where rectangles can be copied
+    bool check_window = false;    // --check-window: after --screenshot, compare the window with the frame
     int drag_frames = 0;          // --drag N: with --screenshot, nudge rope_theta over 2N frames first
 };
 

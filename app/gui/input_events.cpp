@@ -10,6 +10,7 @@ namespace {
 // The counter (GLFW callbacks carry no user data of their own, and the window's user pointer
 // already belongs to the app; the app has one window).
 std::uint64_t* input_counter = nullptr;
+std::uint64_t exposures = 0;
 
 void count(GLFWwindow*) {
     if (input_counter) ++*input_counter;
@@ -26,8 +27,16 @@ void count_input_events(GLFWwindow* window, std::uint64_t* counter) {
     glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int) { count(w); });
     glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int) { count(w); });
     glfwSetCursorEnterCallback(window, [](GLFWwindow* w, int) { count(w); });
-    glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) { count(w); });
-    glfwSetWindowRefreshCallback(window, [](GLFWwindow* w) { count(w); });
+    glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) {
+        ++exposures;
+        count(w);
+    });
+    glfwSetWindowRefreshCallback(window, [](GLFWwindow* w) {
+        ++exposures;
+        count(w);
+    });
 }
+
+std::uint64_t window_exposures() { return exposures; }
 
 }  // namespace ropescope::gui

@@ -13,4 +13,8 @@ namespace ropescope::gui {
 // GLFW backend installs its own, which chain to these.
 void count_input_events(GLFWwindow* window, std::uint64_t* counter);
 
+// How many times the window asked to be drawn again (exposed, restored, resized) so far, counted
+// by the callbacks above: the window's pixels may be gone (window_present.h).
+std::uint64_t window_exposures();
+
 }  // namespace ropescope::gui

@@ -30,6 +30,7 @@
 #include "screenshot.h"
 #include "ui_wake.h"
 #include "widgets.h"
+#include "window_present.h"
 
 namespace {
 
@@ -63,7 +64,12 @@ Options:
                       leaves the window alone for 4 s (paced as without --bench: frames drawn
                       and CPU used by an idle window) and exits
   --full-redraw       redraw the whole window every frame instead of only what changed (to
-                      compare with --bench, or if a GL driver shows stale parts of the window)
+                      compare with --bench, or if a GL driver shows stale parts of the window);
+                      with --swap, the whole offscreen picture
+  --swap              keep the picture offscreen and swap the whole window every frame, even on
+                      a software GL that can copy only the changed rectangles to the window
+  --check-window      with --screenshot: then read the window back from the X server and check
+                      that it shows the same pixels (exit status 1 if not)
   --help              this text
 
 The state (parameters, enabled methods, view, window size) is saved at exit and with Ctrl+S to
@@ -136,11 +142,16 @@ int parse_args(int argc, char** argv, Options& o) {
             o.drag_frames = static_cast<int>(frames);
         } else if (arg == "--full-redraw") {
             o.full_redraw = true;
+        } else if (arg == "--swap") {
+            o.swap = true;
+        } else if (arg == "--check-window") {
+            o.check_window = true;
         } else {
             return usage_error("unknown option \"" + arg + "\"");
         }
     }
     if (o.drag_frames > 0 && o.screenshot_path.empty()) return usage_error("--drag works with --screenshot only");
+    if (o.check_window && o.screenshot_path.empty()) return usage_error("--check-window works with --screenshot only");
     return -1;
 }
 
@@ -176,6 +187,36 @@ void load_startup_state(App& app) {
         for (auto& slot : app.state.lab.methods) slot.enabled = true;
 }
 
+
+// --check-window: presents the last frame as every frame before it was, reads the window back from
+// the X server and compares it with the frame. Returns the exit status.
+int check_window(ropescope::gui::WindowPresenter& presenter, const std::vector<ropescope::gui::PixelRect>& changed,
+                 const std::vector<unsigned char>& frame, int width, int height) {
+    presenter.Present(changed, width, height);
+    glFinish();
+    const std::vector<unsigned char> window = presenter.ReadWindow(width, height);
+    if (window.size() != frame.size()) {
+        std::fprintf(stderr, "ropescope: --check-window: cannot read the window back from the X server\n");
+        return 1;
+    }
+    long differ = 0;
+    int x0 = width, y0 = height, x1 = -1, y1 = -1;
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+            const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 4;
+            if (std::memcmp(&window[i], &frame[i], 3) == 0) continue;
+            ++differ;
+            x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+        }
+    const char* how = presenter.CopiesRectangles() ? "copied rectangles" : "swaps";
+    if (differ == 0) {
+        std::fprintf(stderr, "ropescope: the window shows the frame pixel for pixel (%dx%d, by %s)\n", width, height, how);
+        return 0;
+    }
+    std::fprintf(stderr, "ropescope: the window differs from the frame in %ld pixels, x %d-%d, y %d-%d (by %s)\n", differ,
+                 x0, x1, y0, y1, how);
+    return 1;
+}
 
 // --bench: timings of one phase.
 struct BenchPhase {
@@ -322,6 +363,9 @@ int main(int argc, char** argv) {
     const bool bench = options.bench_frames > 0;
     BenchPhase idle_phase, drag_phase, attention_phase;
     ropescope::gui::RetainedFrame retained;
+    ropescope::gui::WindowPresenter presenter;
+    presenter.Init(window, !options.full_redraw && !options.swap);
+    std::uint64_t seen_exposures = ropescope::gui::window_exposures();
     int attention_frames = 0, attention_seen = 0;
     int exit_status = 0;
     auto last = std::chrono::steady_clock::now();
@@ -390,7 +434,14 @@ int main(int argc, char** argv) {
         const std::uint64_t frame_key = ropescope::gui::hash_mix(
             static_cast<std::uint64_t>(clear.r) << 16 | static_cast<std::uint64_t>(clear.g) << 8 | clear.b,
             std::bit_cast<std::uint32_t>(app.fonts.scale));
-        retained.Render(ImGui::GetDrawData(), clear, frame_key, options.full_redraw);
+        if (const std::uint64_t exposures = ropescope::gui::window_exposures(); exposures != seen_exposures) {
+            seen_exposures = exposures;
+            presenter.WindowExposed();
+        }
+        const auto retained_in = options.full_redraw && !options.swap ? ropescope::gui::RetainedIn::Nowhere
+                                 : presenter.CopiesRectangles()          ? ropescope::gui::RetainedIn::BackBuffer
+                                                                         : ropescope::gui::RetainedIn::Offscreen;
+        const auto changed = retained.Render(ImGui::GetDrawData(), clear, frame_key, retained_in, options.full_redraw);
 
         if (!app.screenshot_request.empty()) {
             const auto status = ropescope::gui::save_framebuffer_png(fb_width, fb_height, app.screenshot_request);
@@ -400,16 +451,19 @@ int main(int argc, char** argv) {
         }
         if (screenshot && frame + 1 >= 2 * options.drag_frames + options.frames) {
             glFinish();
-            const auto status = ropescope::gui::save_framebuffer_png(fb_width, fb_height, options.screenshot_path);
+            const auto pixels = ropescope::gui::read_back_buffer(fb_width, fb_height);
+            const auto status = ropescope::gui::write_rgba_png(pixels, fb_width, fb_height, options.screenshot_path);
             if (!status) {
                 std::fprintf(stderr, "ropescope: %s\n", status.error().message.c_str());
                 exit_status = 1;
             } else {
                 std::fprintf(stderr, "ropescope: wrote %s (%dx%d)\n", options.screenshot_path.c_str(), fb_width, fb_height);
+                if (options.check_window) exit_status = check_window(presenter, changed, pixels, fb_width, fb_height);
             }
             break;
         }
-        glfwSwapBuffers(window);
+        if (!presenter.Present(changed, fb_width, fb_height) && retained_in == ropescope::gui::RetainedIn::BackBuffer)
+            retained.Invalidate();
         const bool paced = !screenshot && (!bench || bench_resting);
         wait_seconds = !paced ? 0 : pacer.NextWait(ropescope::gui::app_activity(app), io.WantTextInput, app.input_events);
         if (first_plots_s < 0 && app.generation > 0) {  // the first frame that shows the plots
@@ -490,6 +544,10 @@ int main(int argc, char** argv) {
                         static_cast<double>(app.fonts.scale), app.entries.size(),
                         app.entries.empty() ? 0 : app.entries.front().result.num_pairs(),
                         static_cast<long long>(app.state.lab.setup.target_context()));
+            std::printf("  frames shown by %s (window_present.h)\n",
+                        options.full_redraw            ? "drawing the whole window and swapping (--full-redraw)"
+                        : presenter.CopiesRectangles() ? "copying the changed rectangles to the window (glXCopySubBufferMESA)"
+                                                       : "copying the retained picture whole and swapping");
             const auto between = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
             std::printf("  start to first frame with the plots  %7.0f ms  (from process start)\n", first_plots_s * 1000.0);
             std::printf("  start to first frame                 %7.0f ms  (from main() %.0f ms: window %.0f, fonts %.0f, "

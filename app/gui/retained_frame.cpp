@@ -116,50 +116,20 @@ void RetainedFrame::Shutdown() {
     damage_.Invalidate();
 }
 
-void RetainedFrame::Render(ImDrawData* data, Color clear, std::uint64_t frame_key, bool full_redraw) {
-    ++g_frames;
-    const int width = static_cast<int>(data->DisplaySize.x * data->FramebufferScale.x);
-    const int height = static_cast<int>(data->DisplaySize.y * data->FramebufferScale.y);
-    const auto set_clear_colour = [&] {
-        glClearColor(static_cast<float>(clear.r) / 255.0f, static_cast<float>(clear.g) / 255.0f,
-                     static_cast<float>(clear.b) / 255.0f, 1.0f);
-    };
-    if (width <= 0 || height <= 0) {
-        callback_contents().clear();
-        return;
-    }
-    if (!EnsureTarget(width, height)) {  // no offscreen target: draw the window directly, all of it
-        callback_contents().clear();
-        glBindFramebuffer(GL_FRAMEBUFFER, 0);
-        glViewport(0, 0, width, height);
-        glDisable(GL_SCISSOR_TEST);
-        set_clear_colour();
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(data);
-        redrawn_fraction_ = 1;
-        passes_ = 1;
-        return;
-    }
-    damage_.Begin(width, height, hash_mix(frame_key, std::bit_cast<std::uintptr_t>(ImGui::GetIO().Fonts->TexID)));
-    add_draw_data(damage_, *data);
-    callback_contents().clear();
-    std::vector<PixelRect> rects = damage_.End();
-    if (full_redraw) rects = {{0, 0, width, height}};
-    redrawn_fraction_ = full_redraw ? 1.0 : damage_.LastDamagedFraction();
-    passes_ = static_cast<int>(rects.size());
-
-    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
-    glViewport(0, 0, width, height);
+void RetainedFrame::DrawPasses(ImDrawData* data, Color clear, const std::vector<PixelRect>& rects, GLuint framebuffer,
+                               int height) {
     // Each pass: clear the rectangle, then draw the whole frame clipped to it.
     std::vector<ImVec4> clips;
     for (int l = 0; l < data->CmdListsCount; ++l)
         for (const ImDrawCmd& cmd : data->CmdLists[l]->CmdBuffer) clips.push_back(cmd.ClipRect);
     const ImVec2 pos = data->DisplayPos, scale = data->FramebufferScale;
     for (const PixelRect& rect : rects) {
-        glBindFramebuffer(GL_FRAMEBUFFER, fbo_);  // a callback of the last pass may have left another bound
+        glBindFramebuffer(GL_FRAMEBUFFER, framebuffer);  // a callback of the last pass may have left another bound
         glEnable(GL_SCISSOR_TEST);
         glScissor(rect.x0, height - rect.y1, rect.x1 - rect.x0, rect.y1 - rect.y0);
-        set_clear_colour();  // again each pass: a callback in the last one may have set its own
+        // Again each pass: a callback in the last one may have set its own.
+        glClearColor(static_cast<float>(clear.r) / 255.0f, static_cast<float>(clear.g) / 255.0f,
+                     static_cast<float>(clear.b) / 255.0f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         const ImVec4 display(static_cast<float>(rect.x0) / scale.x + pos.x, static_cast<float>(rect.y0) / scale.y + pos.y,
                              static_cast<float>(rect.x1) / scale.x + pos.x, static_cast<float>(rect.y1) / scale.y + pos.y);
@@ -171,13 +141,53 @@ void RetainedFrame::Render(ImDrawData* data, Color clear, std::uint64_t frame_ke
     std::size_t k = 0;
     for (int l = 0; l < data->CmdListsCount; ++l)
         for (ImDrawCmd& cmd : data->CmdLists[l]->CmdBuffer) cmd.ClipRect = clips[k++];
-
-    // The picture into the window: a same-size copy (a memory copy on a software GL).
     glDisable(GL_SCISSOR_TEST);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+std::vector<PixelRect> RetainedFrame::Render(ImDrawData* data, Color clear, std::uint64_t frame_key, RetainedIn in,
+                                             bool redraw_all) {
+    ++g_frames;
+    const int width = static_cast<int>(data->DisplaySize.x * data->FramebufferScale.x);
+    const int height = static_cast<int>(data->DisplaySize.y * data->FramebufferScale.y);
+    if (width <= 0 || height <= 0) {
+        callback_contents().clear();
+        return {};
+    }
+    if (in == RetainedIn::Offscreen && !EnsureTarget(width, height)) in = RetainedIn::Nowhere;  // no offscreen target
+    if (in != last_in_) damage_.Invalidate();  // what is kept where it now lives is not this picture
+    last_in_ = in;
+    const PixelRect whole{0, 0, width, height};
+    glViewport(0, 0, width, height);
+    if (in == RetainedIn::Nowhere) {
+        callback_contents().clear();
+        DrawPasses(data, clear, {whole}, 0, height);
+        redrawn_fraction_ = 1;
+        passes_ = 1;
+        return {whole};
+    }
+    damage_.Begin(width, height, hash_mix(frame_key, std::bit_cast<std::uintptr_t>(ImGui::GetIO().Fonts->TexID)));
+    add_draw_data(damage_, *data);
+    callback_contents().clear();
+    std::vector<PixelRect> rects = damage_.End();
+    redrawn_fraction_ = damage_.LastDamagedFraction();
+    if (redraw_all) {
+        rects = {whole};
+        redrawn_fraction_ = 1;
+    }
+    passes_ = static_cast<int>(rects.size());
+    if (in == RetainedIn::BackBuffer) {
+        DrawPasses(data, clear, rects, 0, height);
+        return rects;
+    }
+    DrawPasses(data, clear, rects, fbo_, height);
+    // The picture into the window's back buffer, undefined since the last swap: a same-size copy
+    // (a memory copy on a software GL).
     glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
     glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    return {whole};
 }
 
 }  // namespace ropescope::gui

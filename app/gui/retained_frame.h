@@ -1,5 +1,6 @@
-// The window's picture is kept in an offscreen framebuffer between frames, and each frame redraws
-// only the tiles whose content changed (tile_damage.h), then copies the picture to the window. ImGui
+// The window's picture is kept between frames (in the window's back buffer where it is never
+// swapped, window_present.h, else in an offscreen framebuffer copied to the window each frame), and
+// each frame redraws only the tiles whose content changed (tile_damage.h). ImGui
 // builds the whole frame's geometry as usual; each redraw pass renders it with every command's clip
 // rectangle cut down to the damaged rectangle, so the GL shades only those pixels. On Mesa llvmpipe
 // an unchanged 1600x1000 frame went from ~25 ms of shading to a copy, and a slider drag shades the
@@ -11,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include <epoxy/gl.h>
 #include <imgui.h>
@@ -27,6 +29,15 @@ void NoteCallbackContent(const void* user_data, std::uint64_t content);
 // other than the font atlas is redrawn once.
 void NoteTextureUpload();
 
+// Where the retained picture lives.
+enum class RetainedIn {
+    Offscreen,   // an offscreen framebuffer, copied whole into the window's back buffer each frame
+    BackBuffer,  // the window's back buffer itself, which is never swapped (window_present.h)
+    Nowhere,     // nothing is kept: every frame is drawn whole into the back buffer (--full-redraw)
+                 // (with --swap too, --full-redraw redraws the offscreen picture whole instead: the
+                 // reference for it, as a software GL may round blending differently per format)
+};
+
 class RetainedFrame {
 public:
     RetainedFrame() = default;
@@ -34,11 +45,15 @@ public:
     RetainedFrame& operator=(const RetainedFrame&) = delete;
     ~RetainedFrame() = default;  // GL objects go with the context; Shutdown frees them earlier
 
-    // Renders ImGui's draw data into the retained picture (only the damaged parts unless
-    // `full_redraw`), on `clear` as the background, then copies the picture into the window's
-    // back buffer (framebuffer 0 is bound afterwards). `frame_key` changes when every pixel may.
-    void Render(ImDrawData* draw_data, Color clear, std::uint64_t frame_key, bool full_redraw);
+    // Renders ImGui's draw data, on `clear` as the background, redrawing only the damaged parts of
+    // the picture kept `in` (all of it for Nowhere or `redraw_all`), and leaves the frame in the
+    // window's back buffer (framebuffer 0 bound). `frame_key` changes when every pixel may.
+    // Returns the rectangles of the back buffer that changed (framebuffer pixels, origin top-left).
+    std::vector<PixelRect> Render(ImDrawData* draw_data, Color clear, std::uint64_t frame_key, RetainedIn in,
+                                  bool redraw_all = false);
     void Shutdown();
+    // The kept picture is gone (the back buffer it lived in was swapped): the next frame is drawn whole.
+    void Invalidate() { damage_.Invalidate(); }
 
     // The last frame: the fraction of the window's pixels redrawn, and the redraw passes.
     double LastRedrawnFraction() const { return redrawn_fraction_; }
@@ -46,9 +61,11 @@ public:
 
 private:
     bool EnsureTarget(int width, int height);
+    void DrawPasses(ImDrawData* data, Color clear, const std::vector<PixelRect>& rects, GLuint framebuffer, int height);
 
     GLuint fbo_ = 0, color_ = 0;
     int width_ = 0, height_ = 0;
+    RetainedIn last_in_ = RetainedIn::Nowhere;
     TileDamage damage_;
     double redrawn_fraction_ = 1;
     int passes_ = 0;

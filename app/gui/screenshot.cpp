@@ -10,8 +10,8 @@
 
 namespace ropescope::gui {
 
-Status save_framebuffer_png(int width, int height, const std::string& path) {
-    if (width <= 0 || height <= 0) return Error{"size", "framebuffer is empty"};
+std::vector<unsigned char> read_back_buffer(int width, int height) {
+    if (width <= 0 || height <= 0) return {};
     const auto row = static_cast<std::size_t>(width) * 4;
     std::vector<unsigned char> pixels(row * static_cast<std::size_t>(height));
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
@@ -23,9 +23,16 @@ Status save_framebuffer_png(int width, int height, const std::string& path) {
                     &pixels[static_cast<std::size_t>(height - 1 - y) * row], row);
     }
     for (std::size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;
+    return flipped;
+}
+
+Status write_rgba_png(const std::vector<unsigned char>& rgba, int width, int height, const std::string& path) {
+    if (width <= 0 || height <= 0) return Error{"size", "framebuffer is empty"};
+    const auto row = static_cast<std::size_t>(width) * 4;
+    if (rgba.size() != row * static_cast<std::size_t>(height)) return Error{"size", "pixels do not fill the picture"};
     stbi_write_png_compression_level = 9;
     const std::string temp = path + ".tmp";
-    if (!stbi_write_png(temp.c_str(), width, height, 4, flipped.data(), static_cast<int>(row))) {
+    if (!stbi_write_png(temp.c_str(), width, height, 4, rgba.data(), static_cast<int>(row))) {
         const std::string reason = errno ? std::strerror(errno) : "write failed";
         std::remove(temp.c_str());
         return Error{"path", "cannot write " + path + " (" + reason + ")"};
@@ -36,6 +43,11 @@ Status save_framebuffer_png(int width, int height, const std::string& path) {
         return Error{"path", "cannot write " + path + " (" + reason + ")"};
     }
     return Ok{};
+}
+
+Status save_framebuffer_png(int width, int height, const std::string& path) {
+    if (width <= 0 || height <= 0) return Error{"size", "framebuffer is empty"};
+    return write_rgba_png(read_back_buffer(width, height), width, height, path);
 }
 
 }  // namespace ropescope::gui

@@ -3,9 +3,12 @@
 //
 // Usage: gui_screenshot_test APP CASE OUTDIR
 //   CASE: default | all | longrope | side_by_side | overlay | scale2 | engines | attention | search | model
-//   retained_default | retained_all | retained_side_by_side: a slider drag (--drag), then the
-//     picture redrawn only where it changed (retained_frame.h) must equal, pixel for pixel, the
-//     picture of the same run redrawn whole every frame (--full-redraw).
+//   retained_default | retained_all | retained_side_by_side | retained_swap: a slider drag
+//     (--drag), then the picture redrawn only where it changed (retained_frame.h; kept in the back
+//     buffer where the GL can copy rectangles to the window, offscreen with --swap for
+//     retained_swap) must equal, pixel for pixel, the picture of the same run redrawn whole every
+//     frame (--full-redraw, in the same place: llvmpipe rounds blending into its offscreen RGBA8
+//     and the window's buffer differently by one level here and there), and each run's window must show its frame (--check-window).
 // Exit status: 0 pass, 1 fail, 77 skipped (Xvfb missing).
 #include <stb_image.h>
 
@@ -98,17 +101,20 @@ bool run_screenshot(const std::string& app, const fs::path& dir, const std::stri
 // retained_*: the same drag drawn with the retained frame and with --full-redraw gives the same pixels.
 int retained_case(const std::string& app, const std::string& variant, const fs::path& dir) {
     GuiState state = default_gui_state();
+    std::string retained_args;
     if (variant == "all") state = all_methods_state();
     else if (variant == "side_by_side") state = pinned_state(CompareMode::SideBySide);
+    else if (variant == "swap") retained_args = " --swap";  // the offscreen picture, copied whole
     else if (variant != "default") {
         std::fprintf(stderr, "unknown case retained_%s\n", variant.c_str());
         return 2;
     }
     const std::string state_path = (dir / "state.json").string();
     if (!write_state(state, state_path)) return 1;
-    const std::string args = "--state " + quote(state_path) + " --drag 6 --frames 4";
+    // --check-window: the window itself (read back from the X server) shows the frame too.
+    const std::string args = "--state " + quote(state_path) + " --drag 6 --frames 4 --check-window";
     const std::string retained = (dir / "retained.png").string(), full = (dir / "full.png").string();
-    if (!run_screenshot(app, dir, retained, 1600, 1000, args) || !run_screenshot(app, dir, full, 1600, 1000, args + " --full-redraw"))
+    if (!run_screenshot(app, dir, retained, 1600, 1000, args + retained_args) || !run_screenshot(app, dir, full, 1600, 1000, args + retained_args + " --full-redraw"))
         return 1;
     int w = 0, h = 0, wf = 0, hf = 0, channels = 0;
     unsigned char* a = stbi_load(retained.c_str(), &w, &h, &channels, 4);
