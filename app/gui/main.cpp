@@ -82,6 +82,15 @@ int usage_error(const std::string& message) {
     return 2;
 }
 
+// A whole number from `lo` to `hi` and nothing after it, into `out`; false (and `out` untouched) if not.
+bool parse_count(const std::string& text, long lo, long hi, int& out) {
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end || value < lo || value > hi) return false;
+    out = static_cast<int>(value);
+    return true;
+}
+
 // Parses argv; returns -1 to continue, else an exit status.
 int parse_args(int argc, char** argv, Options& o) {
     for (int i = 1; i < argc; ++i) {
@@ -103,10 +112,7 @@ int parse_args(int argc, char** argv, Options& o) {
             if (!value(o.screenshot_path)) return usage_error("--screenshot needs a file");
         } else if (arg == "--frames") {
             if (!value(v)) return usage_error("--frames needs a number");
-            char* end = nullptr;
-            const long frames = std::strtol(v.c_str(), &end, 10);
-            if (*end || frames < 1 || frames > 10000) return usage_error("--frames: \"" + v + "\" is not a number from 1 to 10000");
-            o.frames = static_cast<int>(frames);
+            if (!parse_count(v, 1, 10000, o.frames)) return usage_error("--frames: \"" + v + "\" is not a number from 1 to 10000");
         } else if (arg == "--size") {
             if (!value(v)) return usage_error("--size needs WxH");
             int w = 0, h = 0;
@@ -123,10 +129,8 @@ int parse_args(int argc, char** argv, Options& o) {
             o.scale = static_cast<float>(scale);
         } else if (arg == "--bench") {
             if (!value(v)) return usage_error("--bench needs a number of frames");
-            char* end = nullptr;
-            const long frames = std::strtol(v.c_str(), &end, 10);
-            if (*end || frames < 2 || frames > 100000) return usage_error("--bench: \"" + v + "\" is not a number from 2 to 100000");
-            o.bench_frames = static_cast<int>(frames);
+            if (!parse_count(v, 2, 100000, o.bench_frames))
+                return usage_error("--bench: \"" + v + "\" is not a number from 2 to 100000");
             o.no_persist = true;
         } else if (arg == "--pin-a") {
             o.pin_a = true;
@@ -136,10 +140,7 @@ int parse_args(int argc, char** argv, Options& o) {
             o.no_persist = true;
         } else if (arg == "--drag") {
             if (!value(v)) return usage_error("--drag needs a number of frames");
-            char* end = nullptr;
-            const long frames = std::strtol(v.c_str(), &end, 10);
-            if (*end || frames < 1 || frames > 10000) return usage_error("--drag: \"" + v + "\" is not a number from 1 to 10000");
-            o.drag_frames = static_cast<int>(frames);
+            if (!parse_count(v, 1, 10000, o.drag_frames)) return usage_error("--drag: \"" + v + "\" is not a number from 1 to 10000");
         } else if (arg == "--full-redraw") {
             o.full_redraw = true;
         } else if (arg == "--swap") {

@@ -163,7 +163,6 @@ std::vector<PixelRect> RetainedFrame::Render(ImDrawData* data, Color clear, std:
         callback_contents().clear();
         DrawPasses(data, clear, {whole}, 0, height);
         redrawn_fraction_ = 1;
-        passes_ = 1;
         return {whole};
     }
     damage_.Begin(width, height, hash_mix(frame_key, std::bit_cast<std::uintptr_t>(ImGui::GetIO().Fonts->TexID)));
@@ -175,7 +174,6 @@ std::vector<PixelRect> RetainedFrame::Render(ImDrawData* data, Color clear, std:
         rects = {whole};
         redrawn_fraction_ = 1;
     }
-    passes_ = static_cast<int>(rects.size());
     if (in == RetainedIn::BackBuffer) {
         DrawPasses(data, clear, rects, 0, height);
         return rects;

@@ -55,9 +55,8 @@ public:
     // The kept picture is gone (the back buffer it lived in was swapped): the next frame is drawn whole.
     void Invalidate() { damage_.Invalidate(); }
 
-    // The last frame: the fraction of the window's pixels redrawn, and the redraw passes.
+    // The last frame: the fraction of the window's pixels redrawn.
     double LastRedrawnFraction() const { return redrawn_fraction_; }
-    int LastPasses() const { return passes_; }
 
 private:
     bool EnsureTarget(int width, int height);
@@ -68,7 +67,6 @@ private:
     RetainedIn last_in_ = RetainedIn::Nowhere;
     TileDamage damage_;
     double redrawn_fraction_ = 1;
-    int passes_ = 0;
 };
 
 }  // namespace ropescope::gui
