@@ -216,6 +216,55 @@ TEST_P(KernelIsaTest, Fp32PairsWithExactAnglesMatchTheReference) {
     }
 }
 
+// The needle at fp32 phases corrects each vector of pairs (16 on AVX-512, 8 on AVX2, 4 portable) at
+// the level of its fastest pair, and for rows of up to 4 vectors whose levels do not increase
+// (frequencies that fall with the pair index) the levels are compiled into the kernel; other rows
+// use the kernel that reads them at run time. Both, at every level: head_dim 64 and 128 with
+// YaRN (4 vectors on AVX-512 at 128 and on AVX2 at 64: constant levels; 8 on AVX2 at 128: run
+// time), and a LongRoPE whose first pairs turn slowest (levels that rise: run time). The keys end
+// below 2^20, 2^22 and 2^24, so the fastest vector's level goes from 3 to 4.
+TEST_P(KernelIsaTest, Fp32NeedleAtEveryCorrectionLevelMatchesTheReference) {
+    AttentionEngine engine;
+    for (const int head_dim : {64, 128}) {
+        for (const bool rising : {false, true}) {
+            RopeSetup s;
+            s.head_dim = head_dim;
+            s.original_max_position_embeddings = 4096;
+            s.factor = 8;
+            Method method = default_method(rising ? MethodKind::LongRope : MethodKind::Yarn);
+            if (auto* lr = std::get_if<LongRopeMethod>(&method)) {
+                // The first 16 pairs 4096 times slower than the rest: the first vector's level is
+                // below the next one's.
+                lr->choice = LongRopeFactorChoice::Long;
+                for (int i = 0; i < head_dim / 2; ++i) {
+                    lr->short_factor.push_back(1.0);
+                    lr->long_factor.push_back(i < 16 ? 4096.0 : 1.0);
+                }
+            }
+            auto rope = compute_rope(s, method);
+            ASSERT_TRUE(rope.ok()) << rope.error().message;
+            for (const int b : {20, 22, 24}) {
+                AttentionOptions o;
+                o.content = ContentModel::Needle;
+                o.precision = PhasePrecision::Fp32;
+                o.num_keys = 9000;
+                o.first_key = (std::int64_t{1} << b) - o.num_keys;
+                o.target_distance = 333;
+                o.query_scale = 3;
+                o.isa = GetParam();
+                const PathError e = compare(engine, *rope, o);
+                SCOPED_TRACE("head_dim " + std::to_string(head_dim) + (rising ? " LongRoPE, rising levels" : " YaRN") +
+                             ", positions below 2^" + std::to_string(b));
+                EXPECT_EQ(e.isa, kernel_isa_name(GetParam()));
+                // As exact as exact phases (float rounding: a few 1e-7); one level too low on
+                // any vector misses by far more.
+                EXPECT_LT(e.relative, 1e-6);
+                EXPECT_TRUE(e.same_argmax);
+            }
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Builds, KernelIsaTest,
                          ::testing::Values(KernelIsa::Avx512, KernelIsa::Avx2, KernelIsa::Portable),
                          [](const ::testing::TestParamInfo<KernelIsa>& p) {
