@@ -216,8 +216,34 @@ struct Content {
     std::uint64_t seed = 0;
 };
 
+// The needle's standard normal draws, before scaling: the query (H numbers, also the needle's key)
+// and kPoolSize distractor keys of H each. They depend on the seed and H only, and drawing them
+// (a log, a sine and a cosine per two numbers) took an engine run about 0.5 ms, more than the
+// kernel spends on 64K keys, so an engine keeps them (make_content's `cache`).
+struct NeedleDraws {
+    std::uint64_t seed = 0;
+    std::size_t dim = 0;
+    std::vector<double> query;
+    std::vector<double> keys;  // kPoolSize * dim
+};
+const NeedleDraws& needle_draws(std::uint64_t seed, std::size_t H, NeedleDraws& cache) {
+    if (cache.dim == H && cache.seed == seed && !cache.query.empty()) return cache;
+    cache.seed = seed;
+    cache.dim = H;
+    cache.query.resize(H);
+    cache.keys.resize(static_cast<std::size_t>(kPoolSize) * H);
+    Gaussian gq(seed, 0xFFFFFFFFull);
+    for (auto& v : cache.query) v = gq.next();
+    for (int h = 0; h < kPoolSize; ++h) {
+        Gaussian gk(seed, static_cast<std::uint64_t>(h));
+        for (std::size_t j = 0; j < H; ++j) cache.keys[static_cast<std::size_t>(h) * H + j] = gk.next();
+    }
+    return cache;
+}
+
+// cache: where to keep the needle's draws between calls (an engine's); null draws them anew.
 Content make_content(const RopeResult& rope, const AttentionOptions& o, std::int64_t target_distance,
-                     std::int64_t target_position) {
+                     std::int64_t target_position, NeedleDraws* cache = nullptr) {
     Content c;
     c.pairs = rope.num_pairs();
     c.dim = std::max(rope.setup.head_dim, 2 * c.pairs);
@@ -242,18 +268,17 @@ Content make_content(const RopeResult& rope, const AttentionOptions& o, std::int
             c.pool = kPoolSize;
             c.seed = o.seed;
             c.needle_position = target_position;
-            Gaussian gq(o.seed, 0xFFFFFFFFull);
-            std::vector<double> g(H);
-            for (auto& v : g) v = gq.next();
-            for (std::size_t j = 0; j < H; ++j) c.query[j] = o.query_scale * g[j];
+            NeedleDraws local;
+            const NeedleDraws& draws = needle_draws(o.seed, H, cache ? *cache : local);
+            for (std::size_t j = 0; j < H; ++j) c.query[j] = o.query_scale * draws.query[j];
             c.keys.resize(kPoolSize + 1);
             for (int h = 0; h < kPoolSize; ++h) {
-                Gaussian gk(o.seed, static_cast<std::uint64_t>(h));
                 auto& key = c.keys[static_cast<std::size_t>(h)];
                 key.resize(H);
-                for (auto& v : key) v = o.noise * gk.next();
+                const double* unit = draws.keys.data() + static_cast<std::size_t>(h) * H;
+                for (std::size_t j = 0; j < H; ++j) key[j] = o.noise * unit[j];
             }
-            c.keys[kPoolSize] = g;
+            c.keys[kPoolSize] = draws.query;
             break;
         }
     }
@@ -538,6 +563,7 @@ struct AttentionEngine::Impl {
         std::vector<int> row_ends;            // per superblock, `entries` each
         std::vector<std::size_t> superblock;  // per chunk: index of its first superblock
     } pool_order;
+    NeedleDraws needle_draws;    // the needle content's random numbers (make_content)
     KernelTable pool_lanes[2];   // pool kernel's lane rows, and the frequencies they were built for
     std::vector<double> pool_step_re[2], pool_step_im[2], pool_freq[2];
     std::int64_t fast_count = 0, ref_count = 0;
@@ -779,7 +805,7 @@ Result<AttentionResult> AttentionEngine::run(const RopeResult& rope, const Atten
         r.warnings.push_back("fp16 cannot hold positions above 65504 (they overflow to infinity); they are "
                              "clamped to 65504 here, so those keys share one phase.");
 
-    const Content content = make_content(rope, o, distance, target);
+    const Content content = make_content(rope, o, distance, target, &im.needle_draws);
     r.head_dim = content.dim;
     const std::vector<ChunkSpec> chunks = make_chunks(rope, o.first_key, n);
     // A thread's wake-up costs about as much as the fast path spends on 10-20 thousand keys, so it

@@ -388,6 +388,36 @@ TEST(AttentionKernel, ResultsDoNotDependOnThreads) {
     EXPECT_EQ(three.threads, 3);
 }
 
+// The engine keeps the needle's random draws between runs (per seed and head_dim): a run after
+// other seeds, head dims, noise and query scales gives the logits a new engine gives, bit for bit.
+TEST(AttentionKernel, NeedleContentKeptBetweenRunsIsTheSameAsFresh) {
+    AttentionEngine kept;
+    struct Step {
+        int head_dim;
+        std::uint64_t seed;
+        double noise, query_scale;
+    };
+    const Step steps[] = {{128, 1, 1, 1}, {128, 2, 1, 1}, {64, 2, 1, 1}, {64, 2, 0.5, 3}, {128, 1, 2, 1}, {128, 1, 1, 1}};
+    for (const Step& step : steps) {
+        RopeSetup s = setup_128(8);
+        s.head_dim = step.head_dim;
+        const RopeResult rope = rope_for(s, MethodKind::Yarn);
+        AttentionOptions o;
+        o.num_keys = 5000;
+        o.content = ContentModel::Needle;
+        o.seed = step.seed;
+        o.noise = step.noise;
+        o.query_scale = step.query_scale;
+        o.keep_logits = true;
+        const AttentionResult a = run_ok(kept, rope, o);
+        AttentionEngine fresh;
+        const AttentionResult b = run_ok(fresh, rope, o);
+        SCOPED_TRACE("head_dim " + std::to_string(step.head_dim) + " seed " + std::to_string(step.seed));
+        ASSERT_EQ(a.logits.size(), 5000u);
+        EXPECT_EQ(a.logits, b.logits);
+    }
+}
+
 // Needle content: found at short range with little noise, lost in strong noise.
 TEST(AttentionKernel, NeedleRetrieval) {
     const RopeResult rope = rope_for(setup_128(1), MethodKind::Default);
