@@ -212,9 +212,12 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
         }
         if (placement == LegendPlacement::Above) {
             use_band();
-            // A band that would take more than a third of a small panel: collapse the legend
-            // into one box inside (the GUI lists the entries on hover) rather than squash the plot.
-            if (panel.legend_placement == LegendPlacement::Auto && band_h > frame.height() * 0.34f) {
+            // A band that would take more than a third of a small panel, or more than 40% of the
+            // plot's height: collapse the legend into one box inside (the GUI lists the entries on
+            // hover) rather than squash the plot (at 1280x800 a three-row band left the default
+            // tab's plots 45 px of data).
+            if (panel.legend_placement == LegendPlacement::Auto &&
+                (band_h > frame.height() * 0.34f || band_h > area.plot.height() * 0.4f)) {
                 band_h = 0;
                 spot = LegendSpot{LegendSpot::Kind::Inside, Rect{}, true};
             }

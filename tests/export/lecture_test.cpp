@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "export_test_util.h"
 #include "ropescope/animation.h"
@@ -74,6 +75,24 @@ TEST(Lecture, AutomaticLegendCoversNoData) {
                 EXPECT_FALSE(l.legend_box.contains(p)) << id << ": " << s.label << " point " << i;
             }
     }
+}
+
+TEST(Lecture, LegendAboveThePlotNeverSquashesIt) {
+    // A legend band above the plot may take at most 40% of the plot's height; beyond that the
+    // legend collapses into one box. At the default tab's tile size at 1280x800 (about 430 x 240)
+    // a three-row band once left the wavelength plot 45 px of its 95.
+    const auto entries = default_entries();
+    for (const auto& id : plot_ids())
+        for (const auto& [w, h] : {std::pair{430.0f, 240.0f}, {580.0f, 300.0f}, {800.0f, 420.0f}, {1600.0f, 1000.0f}}) {
+            Figure f = figure_of(id, entries);
+            const Canvas auto_placed = layout_figure(f, dark_theme(), w, h);
+            for (auto& panel : f.panels) panel.legend_collapsed = true;
+            const Canvas collapsed = layout_figure(f, dark_theme(), w, h);
+            for (std::size_t k = 0; k < auto_placed.panels.size(); ++k) {
+                const float plot = auto_placed.panels[k].plot.height(), full = collapsed.panels[k].plot.height();
+                EXPECT_GE(plot, 0.6f * full - 1.0f) << id << " at " << w << "x" << h << ", panel " << k;
+            }
+        }
 }
 
 TEST(Lecture, CollapsedAndDraggedLegend) {
