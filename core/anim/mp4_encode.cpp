@@ -1,8 +1,8 @@
 // MP4 (H.264 through libx264 when Debian's libavcodec has it, else MPEG-4 part 2) with libavcodec,
-// libavformat and libswscale. Built only when CMake finds them (ROPESCOPE_HAVE_LIBAV).
+// libavformat and libswscale: the module libropescope_mp4.so, built only when CMake finds them and
+// opened by mp4_module.cpp when an MP4 is asked for. FFmpeg and the ~110 libraries it needs took
+// ~60 ms to load and relocate at every start of ropescope and ropescope-cli.
 #include "anim_internal.h"
-
-#if defined(ROPESCOPE_HAVE_LIBAV)
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -173,29 +173,14 @@ private:
 
 }  // namespace
 
-bool mp4_available() { return true; }
-
-Result<std::unique_ptr<AnimationEncoder>> make_mp4_encoder(int width, int height, double fps) {
-    if (width % 2 || height % 2) return Error{"size", "MP4 needs an even width and height (got " +
-                                                          std::to_string(width) + "x" + std::to_string(height) + ")."};
-    auto encoder = std::make_unique<Mp4Encoder>(width, height, fps);
-    if (auto status = encoder->open(); !status) return status.error();
-    return std::unique_ptr<AnimationEncoder>(std::move(encoder));
-}
-
 }  // namespace ropescope::detail
 
-#else
-
-namespace ropescope::detail {
-
-bool mp4_available() { return false; }
-
-Result<std::unique_ptr<AnimationEncoder>> make_mp4_encoder(int, int, double) {
-    return Error{"format", "MP4 is not available in this build (libavcodec, libavformat and libswscale were not found "
-                           "when it was configured; Debian: libavcodec-dev libavformat-dev libswscale-dev). Use gif or apng."};
+// The module's one entry point (mp4_module.cpp looks it up by this name).
+extern "C" __attribute__((visibility("default"))) ropescope::Result<std::unique_ptr<ropescope::AnimationEncoder>>*
+ropescope_make_mp4_encoder_v1(int width, int height, double fps) {
+    using namespace ropescope;
+    auto encoder = std::make_unique<detail::Mp4Encoder>(width, height, fps);
+    if (auto status = encoder->open(); !status)
+        return new Result<std::unique_ptr<AnimationEncoder>>(status.error());
+    return new Result<std::unique_ptr<AnimationEncoder>>(std::unique_ptr<AnimationEncoder>(std::move(encoder)));
 }
-
-}  // namespace ropescope::detail
-
-#endif
