@@ -216,6 +216,7 @@ void app_frame(App& app) {
     plot_theme.text_scale = app.state.view.presentation.active
                                 ? app.state.view.plot_text_scale * app.state.view.presentation.text_scale
                                 : app.state.view.plot_text_scale;
+    plot_theme.standalone = app.state.view.presentation.active;  // no control panel beside the plots
     SetPlotTheme(plot_theme);
     // At most two changed plots are re-rendered a frame (the others wait a frame or few): a drag
     // that changes all six stays within a frame's time on a software GL.

@@ -59,15 +59,20 @@ void add_entry(const Series& s, const std::string& label, float x, float cy, flo
     for (std::size_t k = first; k < out.size(); ++k) out[k].panel_index = panel_index;
 }
 
+// The label of a band entry: the series' whole label, or its short name (short_name).
+std::string band_label(const Series& s, const std::string& note, bool short_labels) {
+    return short_labels ? (note.empty() ? short_name(s) : short_name(s) + "  (" + note + ")") : entry_label(s, note);
+}
+
 // Entry rectangles of an "above" legend, relative to the band's top-left corner: left to right,
 // wrapping to a new row when the next entry would pass `width`.
 std::vector<Rect> band_entries(const Panel& panel, const std::vector<int>& rows,
-                               const std::vector<std::string>& notes, float width, float font) {
+                               const std::vector<std::string>& notes, float width, float font, bool short_labels) {
     const float swatch = font * 2.0f, row_h = font * 1.4f, spacing = font * 1.2f;
     std::vector<Rect> rects;
     float x = 0, y = 0;
     for (const int i : rows) {
-        const std::string label = entry_label(panel.series[i], notes[i]);
+        const std::string label = band_label(panel.series[i], notes[i], short_labels);
         const float w = std::min(width, swatch + font * 0.5f + text_width(label, font));
         if (x > 0 && x + w > width) {
             x = 0;
@@ -256,10 +261,11 @@ float legend_column_width(const Panel& panel, const Style& style, float max_widt
     return column_size(panel, rows, notes, style.font, max_width, 1e9f).width;
 }
 
-float legend_band_height(const Panel& panel, float width, const Style& style, const std::vector<std::string>& notes) {
+float legend_band_height(const Panel& panel, float width, const Style& style, const std::vector<std::string>& notes,
+                         bool short_labels) {
     const std::vector<int> rows = legend_rows(panel);
     if (!panel.legend || rows.empty()) return 0;
-    return band_entries(panel, rows, notes, width, style.font).back().y1 + style.gap;
+    return band_entries(panel, rows, notes, width, style.font, short_labels).back().y1 + style.gap;
 }
 
 Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const Theme& theme, const Style& style,
@@ -307,12 +313,12 @@ Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const 
 
     if (spot.kind == LegendSpot::Kind::Band) {
         const float font = style.font;
-        const std::vector<Rect> rects = band_entries(panel, rows, notes, spot.area.width(), font);
+        const std::vector<Rect> rects = band_entries(panel, rows, notes, spot.area.width(), font, spot.short_labels);
         for (std::size_t k = 0; k < rows.size(); ++k) {
             const Rect r{spot.area.x0 + rects[k].x0, spot.area.y0 + rects[k].y0, spot.area.x0 + rects[k].x1,
                          spot.area.y0 + rects[k].y1};
             const Series& s = panel.series[rows[k]];
-            add_entry(s, entry_label(s, notes[rows[k]]), r.x0, (r.y0 + r.y1) * 0.5f, font, font * 2.0f,
+            add_entry(s, band_label(s, notes[rows[k]], spot.short_labels), r.x0, (r.y0 + r.y1) * 0.5f, font, font * 2.0f,
                       r.width() - font * 2.5f + 1.0f, panel_index, theme, style, out);  // +1: rounding
             layout.legend_entries[k] = r;
         }

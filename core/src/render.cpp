@@ -183,10 +183,11 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
     float band_h = 0, reserve = 0, column = 0;
     const bool legend = detail::has_legend(panel);
     const std::vector<std::string> notes = legend ? detail::identical_series_notes(panel) : std::vector<std::string>{};
-    const auto use_band = [&] {
-        band_h = detail::legend_band_height(panel, band_frame.width(), st, notes);
+    const auto use_band = [&](bool short_labels) {
+        band_h = detail::legend_band_height(panel, band_frame.width(), st, notes, short_labels);
         spot.kind = band_h > 0 ? LegendSpot::Kind::Band : LegendSpot::Kind::None;
         spot.area = Rect{band_frame.x0, band_frame.y0, band_frame.x1, band_frame.y0 + band_h};
+        spot.short_labels = short_labels;
     };
     PlotArea area = plot_area(panel, frame, st, l.x_scale, l.y_scale, rx, ry, title_h, 0, 0);
     l.plot = area.plot;
@@ -211,15 +212,25 @@ void layout_panel(const Panel& panel, int index, Rect frame, const Theme& theme,
             }
         }
         if (placement == LegendPlacement::Above) {
-            use_band();
-            // A band that would take more than a third of a small panel, or more than 40% of the
-            // plot's height: collapse the legend into one box inside (the GUI lists the entries on
-            // hover) rather than squash the plot (at 1280x800 a three-row band left the default
-            // tab's plots 45 px of data).
-            if (panel.legend_placement == LegendPlacement::Auto &&
-                (band_h > frame.height() * 0.34f || band_h > area.plot.height() * 0.4f)) {
-                band_h = 0;
-                spot = LegendSpot{LegendSpot::Kind::Inside, Rect{}, true};
+            // A band that would take more than a third of the panel or of the plot's height, or
+            // leave the plot less than 132 px tall (at canvas scale 1), squashes it (at 1280x800 a
+            // three-row band left the default tab's plots 45 px of data, a short one 72): the
+            // entries then show only the methods' short names, and if even that band is too tall
+            // the legend collapses into one box inside (the GUI lists the entries on hover, and
+            // the control panel shows each method's colour and symbol). A standalone figure (a
+            // projector's, without the control panel) keeps a short band up to half the plot.
+            const auto too_tall = [&](bool short_labels) {
+                if (short_labels && theme.standalone) return band_h > area.plot.height() * 0.5f;
+                return band_h > frame.height() * 0.34f || band_h > area.plot.height() / 3.0f ||
+                       area.plot.height() - band_h < 132.0f * st.scale;
+            };
+            use_band(false);
+            if (panel.legend_placement == LegendPlacement::Auto && too_tall(false)) {
+                use_band(true);
+                if (too_tall(true)) {
+                    band_h = 0;
+                    spot = LegendSpot{LegendSpot::Kind::Inside, Rect{}, true};
+                }
             }
         }
         if (placement == LegendPlacement::Inside) spot.kind = LegendSpot::Kind::Inside;
@@ -266,6 +277,7 @@ Style make_style(const Theme& theme, float width, float height, std::size_t pane
     const float line_fit = fit < 1.0f ? std::sqrt(fit) : fit;
     const float text = std::isfinite(theme.text_scale) ? std::clamp(theme.text_scale, 0.5f, 4.0f) : 1.0f;
     Style st;
+    st.scale = scale;
     st.min_font = std::max(1.0f, theme.min_font_size) * scale * text;
     st.font = std::max(st.min_font, theme.font_size * scale * fit * text);
     st.small = std::max(st.min_font, st.font * 0.88f);

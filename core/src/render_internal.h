@@ -21,6 +21,7 @@ struct Style {
     float gap = 6;          // between a label and what it labels
     float marker_radius = 2.5f;
     float min_font = 11;    // no text smaller than this
+    float scale = 1;        // canvas pixels per layout pixel (2 on a HiDPI canvas), not the text scale
 };
 
 // A final axis range.
@@ -108,6 +109,7 @@ struct LegendSpot {
     Kind kind = Kind::None;
     Rect area;  // Column: the column right of the plot; Band: the band above it
     bool collapsed = false;  // no room anywhere for the entries: one "n methods" box inside
+    bool short_labels = false;  // Band: each entry shows its series' short name ("YaRN", not "YaRN (s=8, ...)")
 };
 
 // True if the panel shows a legend (enabled and with entries).
@@ -120,7 +122,8 @@ std::size_t inside_legend_cover(const Panel& panel, const PanelLayout& layout, c
 // Width of the legend as a column beside the plot (capped at max_width).
 float legend_column_width(const Panel& panel, const Style& style, float max_width, const std::vector<std::string>& notes);
 // Height of an "above" legend (wrapping rows of entries) within `width`; 0 if it has no entries.
-float legend_band_height(const Panel& panel, float width, const Style& style, const std::vector<std::string>& notes);
+float legend_band_height(const Panel& panel, float width, const Style& style, const std::vector<std::string>& notes,
+                         bool short_labels = false);
 // Draws the legend at `spot`, fills layout.legend_* and returns the box it covers inside the plot
 // (zero size when it is outside the plot or absent), for labels to avoid.
 Rect add_legend(const Panel& panel, int panel_index, PanelLayout& layout, const Theme& theme, const Style& style,

@@ -78,9 +78,9 @@ TEST(Lecture, AutomaticLegendCoversNoData) {
 }
 
 TEST(Lecture, LegendAboveThePlotNeverSquashesIt) {
-    // A legend band above the plot may take at most 40% of the plot's height; beyond that the
-    // legend collapses into one box. At the default tab's tile size at 1280x800 (about 430 x 240)
-    // a three-row band once left the wavelength plot 45 px of its 95.
+    // A legend band above the plot may take at most a third of the plot's height; beyond that the
+    // entries show short names, or the legend collapses into one box. At the default tab's tile
+    // size at 1280x800 (about 430 x 240) a three-row band once left the wavelength plot 45 px of its 95.
     const auto entries = default_entries();
     for (const auto& id : plot_ids())
         for (const auto& [w, h] : {std::pair{430.0f, 240.0f}, {580.0f, 300.0f}, {800.0f, 420.0f}, {1600.0f, 1000.0f}}) {
@@ -90,9 +90,59 @@ TEST(Lecture, LegendAboveThePlotNeverSquashesIt) {
             const Canvas collapsed = layout_figure(f, dark_theme(), w, h);
             for (std::size_t k = 0; k < auto_placed.panels.size(); ++k) {
                 const float plot = auto_placed.panels[k].plot.height(), full = collapsed.panels[k].plot.height();
-                EXPECT_GE(plot, 0.6f * full - 1.0f) << id << " at " << w << "x" << h << ", panel " << k;
+                EXPECT_GE(plot, 0.65f * full - 1.0f) << id << " at " << w << "x" << h << ", panel " << k;
             }
         }
+}
+
+TEST(Lecture, LegendBandShortensLabelsBeforeCollapsing) {
+    // Large type on a plot of shrinking height (as in the presentation mode on a projector): the
+    // legend goes from full labels ("YaRN (s=8, beta 32/1)") to the methods' short names ("YaRN")
+    // before it collapses into one box, and never back as the plot shrinks further.
+    Theme big = light_theme();
+    big.text_scale = 1.5f;
+    const Figure f = figure_of("wavelength", default_entries());
+    int previous = 3, short_seen = 0;
+    for (float h = 1200; h >= 300; h -= 25) {
+        const Canvas c = layout_figure(f, big, 640, h);
+        std::set<std::string> texts;
+        for (const auto& p : c.primitives)
+            if (p.type == Primitive::Type::Text) texts.insert(p.text);
+        // 2: full labels, 1: short names, 0: collapsed (or no room even for that box)
+        const PanelLayout& l = c.panels[0];
+        const int state = l.legend_collapsed || l.legend_box.width() <= 0 ? 0 : texts.count("YaRN") ? 1 : 2;
+        if (state == 1) {
+            ++short_seen;
+            EXPECT_TRUE(texts.count("Position Interpolation")) << h;
+            EXPECT_FALSE(l.legend_inside) << h;
+        }
+        EXPECT_LE(state, previous) << "canvas height " << h;
+        previous = state;
+    }
+    EXPECT_GT(short_seen, 0);
+    EXPECT_EQ(previous, 0);  // the smallest plot: collapsed
+}
+
+TEST(Lecture, StandaloneFigureKeepsShortNamesWhereOthersCollapse) {
+    // Presentation mode (no control panel to tell the colours apart): where a figure in the app
+    // collapses its legend, a standalone one still names its methods, down to half the plot.
+    Theme big = light_theme();
+    big.text_scale = 1.5f;
+    Theme alone = big;
+    alone.standalone = true;
+    const Figure f = figure_of("wavelength", default_entries());
+    int standalone_only = 0;
+    for (float h = 1200; h >= 300; h -= 25) {
+        const Canvas in_app = layout_figure(f, big, 640, h), on_slide = layout_figure(f, alone, 640, h);
+        const PanelLayout& a = in_app.panels[0];
+        const PanelLayout& b = on_slide.panels[0];
+        if (!a.legend_collapsed) continue;
+        if (!b.legend_collapsed && b.legend_box.width() > 0) {
+            ++standalone_only;
+            EXPECT_GE(b.plot.height(), 0.5f * a.plot.height() - 1.0f) << h;
+        }
+    }
+    EXPECT_GT(standalone_only, 0);
 }
 
 TEST(Lecture, CollapsedAndDraggedLegend) {

@@ -44,6 +44,9 @@ struct Theme {
     float title_size = 20;  // px: panel titles
     float min_font_size = 11;  // px at scale 1: no text is laid out smaller, however small the plot
     float text_scale = 1;   // multiplies every text size (the GUI's "plot text size" setting)
+    // The figure is seen without the app's control panel and its method colours (the GUI's
+    // presentation mode): a legend band may take up to half the plot's height before it collapses.
+    bool standalone = false;
     float line_width = 1.6f;
     float marker_radius = 2.5f;
 };
