@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "ropescope/module_path.h"
 #include "ui_wake.h"
 
 namespace ropescope::gui {
@@ -19,27 +20,16 @@ constexpr const char* kModuleName = "libropescope_model_engine.so";
 }  // namespace
 
 std::vector<std::string> model_engine_candidates() {
-    namespace fs = std::filesystem;
-    std::vector<std::string> out;
-    if (const char* env = std::getenv("ROPESCOPE_MODEL_ENGINE"); env && *env) return {env};  // that one only
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path dir = exe.parent_path();
-        out.push_back((dir / kModuleName).string());
-        out.push_back((dir / ".." / "lib" / "ropescope" / kModuleName).lexically_normal().string());
+    ModuleSearch search;
+    search.file_name = kModuleName;
+    search.env_var = "ROPESCOPE_MODEL_ENGINE";
 #ifdef ROPESCOPE_INSTALL_LIBDIR
-        out.push_back((dir / ".." / ROPESCOPE_INSTALL_LIBDIR / "ropescope" / kModuleName).lexically_normal().string());
+    search.install_libdir = ROPESCOPE_INSTALL_LIBDIR;
 #endif
-    }
 #ifdef ROPESCOPE_MODEL_ENGINE_BUILD_PATH
-    out.emplace_back(ROPESCOPE_MODEL_ENGINE_BUILD_PATH);
+    search.build_path = ROPESCOPE_MODEL_ENGINE_BUILD_PATH;
 #endif
-    // Each place once (with libdir "lib" two of them are the same), in the order above.
-    std::vector<std::string> unique;
-    for (auto& path : out)
-        if (std::find(unique.begin(), unique.end(), path) == unique.end()) unique.push_back(std::move(path));
-    return unique;
+    return module_candidates(search);
 }
 
 Result<const model::ModelEngine*> open_model_engine(const std::vector<std::string>& candidates) {

@@ -3,6 +3,7 @@
 // Looked for in $ROPESCOPE_MP4_MODULE only when set, else beside the executable, in
 // ../lib/ropescope/ and ../<libdir>/ropescope/ of an install, then in the build tree.
 #include "anim_internal.h"
+#include "ropescope/module_path.h"
 
 #include <dlfcn.h>
 
@@ -20,23 +21,16 @@ constexpr const char* kEntry = "ropescope_make_mp4_encoder_v1";
 using Entry = Result<std::unique_ptr<AnimationEncoder>>* (*)(int, int, double);
 
 std::vector<std::string> candidates() {
-    namespace fs = std::filesystem;
-    if (const char* env = std::getenv("ROPESCOPE_MP4_MODULE"); env && *env) return {env};
-    std::vector<std::string> out;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path dir = exe.parent_path();
-        out.push_back((dir / kModuleName).string());
-        out.push_back((dir / ".." / "lib" / "ropescope" / kModuleName).lexically_normal().string());
+    ModuleSearch search;
+    search.file_name = kModuleName;
+    search.env_var = "ROPESCOPE_MP4_MODULE";
 #ifdef ROPESCOPE_INSTALL_LIBDIR
-        out.push_back((dir / ".." / ROPESCOPE_INSTALL_LIBDIR / "ropescope" / kModuleName).lexically_normal().string());
+    search.install_libdir = ROPESCOPE_INSTALL_LIBDIR;
 #endif
-    }
 #ifdef ROPESCOPE_MP4_MODULE_BUILD_PATH
-    out.emplace_back(ROPESCOPE_MP4_MODULE_BUILD_PATH);
+    search.build_path = ROPESCOPE_MP4_MODULE_BUILD_PATH;
 #endif
-    return out;
+    return module_candidates(search);
 }
 
 std::string found_module() {

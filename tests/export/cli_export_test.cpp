@@ -1,5 +1,8 @@
 // ropescope-cli export run as a user runs it: files, formats, errors and exit codes.
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "export_test_util.h"
 #include "ropescope/export.h"
 
@@ -171,6 +174,26 @@ TEST(CliExport, AnimateASweep) {
                    "--out", apng});
     EXPECT_EQ(run.exit_code, 0) << run.err;
     EXPECT_NE(read_file(apng).find("acTL"), std::string::npos);
+}
+
+// MP4 comes from a module (libropescope_mp4.so) opened on the first MP4: found in the build tree,
+// and a missing module is a one-line error with exit 2 and no file, not a crash.
+TEST(CliExport, Mp4ComesFromItsModule) {
+    TempDir dir("cli_mp4");
+    const std::string mp4 = (dir.path() / "sweep.mp4").string();
+    const std::vector<std::string> args = {"export", "--plot", "decay", "--animate", "factor=1:8:log", "--frames", "3",
+                                           "--size", "320x200", "--out", mp4};
+    auto run = run_cli(args);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_EQ(read_file(mp4).substr(4, 4), "ftyp");
+    std::filesystem::remove(mp4);
+    ::setenv("ROPESCOPE_MP4_MODULE", (dir.path() / "no-such-module.so").c_str(), 1);
+    run = run_cli(args);
+    ::unsetenv("ROPESCOPE_MP4_MODULE");
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.err.find("MP4 is not available"), std::string::npos) << run.err;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(mp4));
 }
 
 TEST(CliExport, AnimateErrorsNameTheOption) {
