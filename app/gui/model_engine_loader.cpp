@@ -3,9 +3,7 @@
 
 #include <dlfcn.h>
 
-#include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 
 #include "ropescope/module_path.h"
